@@ -1,0 +1,42 @@
+# Two commands on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+# torch first: a CPU build, otherwise sentence-transformers pulls a CUDA one.
+TORCH_SPEC ?= torch==2.13.0
+EXAMPLE := examples/iraq-2023-04-29
+OUT ?= out
+
+.PHONY: venv install dev demo test lint bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q "$(TORCH_SPEC)"
+	$(PIP) install -q -e .
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.installed
+	$(PIP) install -q -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+dev: $(VENV)/.dev
+
+demo: install
+	mkdir -p $(OUT)
+	$(VENV)/bin/parallax analyze $(EXAMPLE) --db $(OUT)/parallax.db --json $(OUT)/out.json --html $(OUT)/report.html --markdown $(OUT)/report.md
+
+test: dev
+	$(PY) -m pytest -n 2 --dist loadfile -q
+
+lint: dev
+	$(VENV)/bin/ruff check parallax tests benchmarks
+	$(VENV)/bin/mypy parallax
+
+bench: dev
+	$(PY) -m benchmarks.run
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache

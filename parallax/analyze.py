@@ -1,0 +1,134 @@
+"""The library's entry points: the functions the CLI commands call.
+
+``analyze`` runs the whole pipeline over inputs and (optionally) stores the
+result. Story clustering is incremental: the stored story index is loaded,
+new articles join existing stories or open new ones, and every touched story
+is re-analysed with all its articles, old and new.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+from .options import Options
+from .pipeline import Corpus, Pipeline, Progress, Stage
+from .store import Store
+
+
+def front_stages(options: Options) -> list[Stage]:
+    """Reading and cleaning: inputs -> articles with metadata."""
+    from .stages.clean import Clean
+    from .stages.ingest import Ingest
+    from .stages.metadata import Metadata
+
+    return [Ingest(options), Clean(options), Metadata(options)]
+
+
+def story_stages(options: Options, index: Any = None) -> list[Stage]:
+    """Grouping: articles -> stories (using and updating ``index`` when given)."""
+    from .stages.dedup import Dedup
+    from .stages.stories import Stories
+
+    return [Dedup(options), Stories(options, index=index)]
+
+
+def analysis_stages(options: Options) -> list[Stage]:
+    """Per-story comparison, in dependency order (Pipeline.check verifies it)."""
+    from .stages import (
+        claims,
+        contradictions,
+        digest,
+        entities,
+        framing,
+        offtopic,
+        parse,
+        quote_clusters,
+        quotes,
+        timeline,
+    )
+
+    return [
+        parse.Parse(options),
+        quotes.Quotes(options),
+        entities.Entities(options),
+        claims.Claims(options),
+        offtopic.OffTopic(options),
+        quote_clusters.QuoteClusters(options),
+        contradictions.Contradictions(options),
+        framing.Framing(options),
+        timeline.Timeline(options),
+        digest.Digest(options),
+    ]
+
+
+def default_pipeline(options: Options, index: Any = None) -> Pipeline:
+    return Pipeline([*front_stages(options), *story_stages(options, index), *analysis_stages(options)])
+
+
+def analyze(
+    inputs: Sequence[str | Path],
+    options: Options | None = None,
+    store: Store | None = None,
+    progress: Progress | None = None,
+) -> Corpus:
+    """Read, clean, group and compare ``inputs``; save to ``store`` when given.
+
+    Nothing is written unless the whole analysis succeeds, and then in one
+    transaction, so a failed run never loses what the store already held.
+    """
+    options = options or Options.build()
+    corpus = Corpus(inputs=[str(p) for p in inputs])
+    corpus = Pipeline(front_stages(options))(corpus, progress)
+    if not corpus.articles:
+        raise InputError("no articles to analyse in " + ", ".join(corpus.inputs))
+    index = _load_index(store)
+    corpus = Pipeline(story_stages(options, index))(corpus, progress)
+    if store is not None:
+        _add_stored_story_mates(corpus, store)
+    corpus = Pipeline(analysis_stages(options))(corpus, progress)
+    if store is not None:
+        with store.transaction():
+            store.save(corpus)
+            if index is not None:
+                index.save(store)
+    return corpus
+
+
+def _load_index(store: Store | None) -> Any:
+    if store is None:
+        return None
+    from .store.story_index import StoryIndex
+
+    return StoryIndex.load(store)
+
+
+def _add_stored_story_mates(corpus: Corpus, store: Store) -> None:
+    """Bring in stored articles of the stories this run touched, so each story is analysed whole."""
+    have = {a.id for a in corpus.articles}
+    wanted = [aid for story in corpus.stories for aid in story.article_ids if aid not in have]
+    if wanted:
+        corpus.articles.extend(store.articles(wanted))
+
+
+def stories(store: Store, search: str | None = None, sort: str = "coverage", limit: int | None = None) -> list[dict[str, Any]]:
+    """Stored stories as summary rows for listing."""
+    rows = []
+    for story in store.stories(search=search, sort=sort, limit=limit):
+        arts = store.articles(story.article_ids)
+        rows.append({
+            "id": story.id,
+            "title": story.title,
+            "articles": len(story.article_ids),
+            "outlets": sorted({a.label for a in arts}),
+            "first_published": story.first_published,
+            "last_published": story.last_published,
+        })
+    return rows
+
+
+def show(store: Store, story_id: str) -> Corpus:
+    """One stored story with everything known about it."""
+    return store.load_story(story_id)

@@ -1,0 +1,230 @@
+"""Command line: each command builds Options and calls one library function."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import analyze as api
+from .errors import ParallaxError
+from .options import Options, OptionsError
+from .pipeline import Corpus
+from .store import Store
+
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+
+
+def _options(ctx: click.Context, **overrides: Any) -> Options:
+    return Options.build(config=ctx.obj.get("config"), **overrides)
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(package_name="parallax-news")
+@click.option("--config", type=click.Path(dir_okay=False), help="TOML config file (default: ./parallax.toml).")
+@click.pass_context
+def cli(ctx: click.Context, config: str | None) -> None:
+    """Parallax: compare how outlets cover the same news story."""
+    ctx.ensure_object(dict)
+    ctx.obj["config"] = config
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--db", help="Database: a SQLite file (default parallax.db) or postgresql:// URL.")
+@click.option("--no-db", is_flag=True, help="Do not store anything.")
+@click.option("--json", "json_out", type=click.Path(dir_okay=False), help="Write the analysis as JSON.")
+@click.option("--html", "html_out", type=click.Path(dir_okay=False), help="Write a self-contained HTML report.")
+@click.option("--markdown", "md_out", type=click.Path(dir_okay=False), help="Write a Markdown report.")
+@click.option("--embedder", type=click.Choice(["minilm", "model2vec", "hashing"]), help="Embedding model.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.pass_context
+def analyze(ctx: click.Context, inputs: tuple[str, ...], db: str | None, no_db: bool, json_out: str | None,
+            html_out: str | None, md_out: str | None, embedder: str | None, quiet: bool) -> None:
+    """Analyse INPUTS (files or directories of .txt/.html/.jsonl articles)."""
+    options = _options(ctx, db=db, embedder=embedder, progress=False if quiet else None)
+    with _progress(options.progress) as progress:
+        if no_db:
+            corpus = api.analyze(inputs, options, progress=progress)
+        else:
+            with Store.open(options.db) as store:
+                corpus = api.analyze(inputs, options, store=store, progress=progress)
+    written = _write_outputs(corpus, json_out, html_out, md_out)
+    _summary(corpus, None if no_db else options.db, written)
+
+
+@cli.command()
+@click.option("--db", help="Database file or URL.")
+@click.option("--search", "-s", help="Only stories whose title, text or outlet contains this.")
+@click.option("--sort", type=click.Choice(["coverage", "date", "title"]), default="coverage", show_default=True)
+@click.option("--limit", type=int, help="At most this many stories.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def stories(ctx: click.Context, db: str | None, search: str | None, sort: str, limit: int | None, as_json: bool) -> None:
+    """List stored stories."""
+    options = _options(ctx, db=db)
+    with _open_existing(options.db) as store:
+        rows = api.stories(store, search=search, sort=sort, limit=limit)
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("no stories stored yet: run `parallax analyze DIR` first")
+    for row in rows:
+        outlets = ", ".join(row["outlets"])
+        click.echo(f"{row['id']}  {row['last_published'] or '----------'}  {row['articles']:>3} articles  "
+                   f"{row['title']}  [{outlets}]")
+
+
+@cli.command()
+@click.argument("story_id")
+@click.option("--db", help="Database file or URL.")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True)
+@click.option("--html", "html_out", type=click.Path(dir_okay=False), help="Also write the HTML report here.")
+@click.pass_context
+def show(ctx: click.Context, story_id: str, db: str | None, fmt: str, html_out: str | None) -> None:
+    """Show one stored story (Markdown or JSON on stdout)."""
+    options = _options(ctx, db=db)
+    with _open_existing(options.db) as store:
+        corpus = api.show(store, story_id)
+    if html_out:
+        _write_outputs(corpus, None, html_out, None)
+    if fmt == "json":
+        from .render.json import to_json
+
+        click.echo(json.dumps(to_json(corpus), indent=2, ensure_ascii=False))
+    else:
+        from .render.markdown import to_markdown
+
+        click.echo(to_markdown(corpus))
+
+
+@cli.group(name="eval")
+def eval_group() -> None:
+    """Measure quality against labelled data (see ../shared/eval)."""
+
+
+def _eval_command(name: str, module: str, help_text: str) -> None:
+    @eval_group.command(name=name, help=help_text)
+    @click.argument("data", type=click.Path())
+    @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+    @click.pass_context
+    def command(ctx: click.Context, data: str, as_json: bool) -> None:
+        import importlib
+
+        path = Path(data)
+        if not path.exists():
+            raise ParallaxError(f"evaluation data not found: {data}")
+        evaluate: Callable[..., Any] = importlib.import_module(f"parallax.eval.{module}").evaluate
+        result = evaluate(path, _options(ctx))
+        click.echo(json.dumps(result.as_dict(), indent=2) if as_json else result.table())
+
+
+_eval_command("stories", "stories", "B-cubed precision/recall/F1 of story grouping on DATA.")
+_eval_command("quotes", "quotes", "Quote span P/R/F1 and speaker accuracy on DATA (PolNeAR).")
+_eval_command("basil", "basil", "Exclusive claims vs BASIL informational-bias spans.")
+_eval_command("digest", "neus", "ROUGE of the neutral digest vs NeuS/AllSides roundups.")
+
+
+def _open_existing(url: str) -> Store:
+    if "://" not in url and url != ":memory:" and not Path(url).is_file():
+        raise ParallaxError(f"database not found: {url} (run `parallax analyze DIR --db {url}` first)")
+    return Store.open(url)
+
+
+def _write_outputs(corpus: Corpus, json_out: str | None, html_out: str | None, md_out: str | None) -> list[str]:
+    written = []
+    if json_out:
+        from .render.json import to_json
+
+        _write(json_out, json.dumps(to_json(corpus), indent=2, ensure_ascii=False))
+        written.append(json_out)
+    if html_out:
+        from .render.html import to_html
+
+        _write(html_out, to_html(corpus))
+        written.append(html_out)
+    if md_out:
+        from .render.markdown import to_markdown
+
+        _write(md_out, to_markdown(corpus))
+        written.append(md_out)
+    return written
+
+
+def _write(path: str, text: str) -> None:
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ParallaxError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def _summary(corpus: Corpus, db: str | None, written: list[str]) -> None:
+    outlets = {a.label for a in corpus.articles}
+    click.echo(f"Analysed {len(corpus.articles)} articles from {len(outlets)} outlets into "
+               f"{len(corpus.stories)} {'story' if len(corpus.stories) == 1 else 'stories'}.")
+    for issue in corpus.issues:
+        click.echo(f"  skipped/warning: {issue.source}: {issue.message}", err=True)
+    if db:
+        click.echo(f"Stored in {db}")
+    for path in written:
+        click.echo(f"Wrote {Path(path).resolve()}")
+
+
+class _progress:
+    """A rich progress bar over pipeline stages, on stderr when it is a terminal."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled and sys.stderr.isatty()
+        self.bar: Any = None
+
+    def __enter__(self) -> Callable[[str, int, int], None] | None:
+        if not self.enabled:
+            return None
+        from rich.progress import Progress
+
+        self.bar = Progress(transient=True)
+        self.bar.start()
+        task = self.bar.add_task("analysing", total=None)
+
+        def update(stage: str, done: int, total: int) -> None:
+            self.bar.update(task, description=stage, completed=done, total=total)
+
+        return update
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: user errors become one line on stderr and a non-zero exit."""
+    try:
+        cli.main(args=argv, prog_name="parallax", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        click.echo(f"error: {exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)
+    except (ParallaxError, OptionsError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("interrupted: nothing from this run was stored", err=True)
+        sys.exit(130)
+    except Exception as exc:
+        if os.environ.get("PARALLAX_DEBUG"):
+            raise
+        click.echo(f"error: unexpected {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''} "
+                   "(set PARALLAX_DEBUG=1 for details)", err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,133 @@
+"""The stage contract and the pipeline runner.
+
+A stage is a callable ``Corpus -> Corpus`` with a ``name`` and two tuples of
+corpus fields: ``requires`` (must already be provided) and ``provides`` (what
+it fills in). :meth:`Pipeline.check` validates the order before anything
+runs, like spaCy's ``analyze_pipes``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+from .records import (
+    Article,
+    Claim,
+    ClaimGroup,
+    Contradiction,
+    Digest,
+    Draft,
+    Entity,
+    EntityMention,
+    FramingSignal,
+    Issue,
+    Quote,
+    QuoteCluster,
+    Reuse,
+    Story,
+    TimelineEvent,
+)
+
+
+class PipelineError(Exception):
+    """Raised when stages are ordered so that one lacks what it requires."""
+
+
+@dataclass(slots=True)
+class Corpus:
+    """Everything known about one run: inputs and what each stage added."""
+
+    inputs: list[str] = field(default_factory=list)
+    drafts: list[Draft] = field(default_factory=list)
+    articles: list[Article] = field(default_factory=list)
+    stories: list[Story] = field(default_factory=list)
+    reuse: list[Reuse] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    quote_clusters: list[QuoteCluster] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    mentions: list[EntityMention] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    claim_groups: list[ClaimGroup] = field(default_factory=list)
+    contradictions: list[Contradiction] = field(default_factory=list)
+    framing: list[FramingSignal] = field(default_factory=list)
+    timeline: dict[str, list[TimelineEvent]] = field(default_factory=dict)
+    digests: list[Digest] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    # spaCy Doc per article id (clean text, so offsets match spans). Not stored.
+    docs: dict[str, Any] = field(default_factory=dict)
+    provided: set[str] = field(default_factory=lambda: {"inputs"})
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def article(self, article_id: str) -> Article:
+        for art in self.articles:
+            if art.id == article_id:
+                return art
+        raise KeyError(article_id)
+
+    def by_id(self) -> dict[str, Article]:
+        return {a.id: a for a in self.articles}
+
+    def story_articles(self, story: Story) -> list[Article]:
+        index = self.by_id()
+        return [index[i] for i in story.article_ids if i in index]
+
+    def warn(self, source: str, message: str, severity: str = "warning") -> None:
+        self.issues.append(Issue(source=source, message=message, severity=severity))
+
+
+CORPUS_FIELDS = frozenset(f.name for f in dataclasses.fields(Corpus)) - {"provided", "timings", "issues"}
+
+
+@runtime_checkable
+class Stage(Protocol):
+    name: str
+    requires: tuple[str, ...]
+    provides: tuple[str, ...]
+
+    def __call__(self, corpus: Corpus) -> Corpus: ...
+
+
+Progress = Callable[[str, int, int], None]
+
+
+class Pipeline:
+    """An ordered list of stages, checked before it runs."""
+
+    def __init__(self, stages: Sequence[Stage]):
+        self.stages = list(stages)
+        self.check()
+
+    @property
+    def names(self) -> list[str]:
+        return [s.name for s in self.stages]
+
+    def check(self, initial: Iterable[str] = ("inputs",)) -> None:
+        have = set(initial)
+        for stage in self.stages:
+            # "articles.metadata" names an aspect of a field that a stage fills in.
+            unknown = {n for n in (*stage.requires, *stage.provides) if n.split(".")[0] not in CORPUS_FIELDS}
+            if unknown:
+                raise PipelineError(f"stage {stage.name!r} names unknown corpus fields: {sorted(unknown)}")
+            missing = set(stage.requires) - have
+            if missing:
+                raise PipelineError(
+                    f"stage {stage.name!r} requires {sorted(missing)}, which no earlier stage provides"
+                )
+            have |= set(stage.provides)
+
+    def __call__(self, corpus: Corpus, progress: Progress | None = None) -> Corpus:
+        self.check(corpus.provided)
+        for i, stage in enumerate(self.stages):
+            if progress:
+                progress(stage.name, i, len(self.stages))
+            started = time.perf_counter()
+            corpus = stage(corpus)
+            corpus.timings[stage.name] = time.perf_counter() - started
+            corpus.provided |= set(stage.provides)
+        if progress:
+            progress("done", len(self.stages), len(self.stages))
+        return corpus

@@ -1,0 +1,297 @@
+"""Typed records passed between stages.
+
+Every derived record points back to the clean text of an article through a
+:class:`Span` (article id + character offsets into ``Article.text``), so any
+claim in a report can be shown in its source.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+R = TypeVar("R", bound="Record")
+
+PARAGRAPH_SEP = "\n\n"
+
+
+class Record:
+    """Mixin giving slotted dataclasses a JSON-friendly round trip."""
+
+    __slots__ = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f.name: _dump(getattr(self, f.name)) for f in dataclasses.fields(self)}  # type: ignore[arg-type]
+
+    @classmethod
+    def from_dict(cls: type[R], data: dict[str, Any]) -> R:
+        hints = _type_hints(cls)
+        kwargs = {}
+        for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+            if f.name in data:
+                kwargs[f.name] = _load(hints[f.name], data[f.name])
+        return cls(**kwargs)
+
+
+@functools.cache
+def _type_hints(cls: type) -> dict[str, Any]:
+    # get_type_hints is slow and records are loaded in bulk from the store.
+    return typing.get_type_hints(cls)
+
+
+def _dump(value: Any) -> Any:
+    if isinstance(value, Record):
+        return value.as_dict()
+    if isinstance(value, (list, tuple)):
+        return [_dump(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _dump(v) for k, v in value.items()}
+    return value
+
+
+def _load(tp: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in args if a is not type(None)]
+        return _load(inner[0], value) if len(inner) == 1 else value
+    if origin in (list, tuple):
+        item = args[0] if args else Any
+        items = [_load(item, v) for v in value]
+        return tuple(items) if origin is tuple else items
+    if origin is dict:
+        vt = args[1] if len(args) == 2 else Any
+        return {k: _load(vt, v) for k, v in value.items()}
+    if isinstance(tp, type) and issubclass(tp, Record) and isinstance(value, dict):
+        return tp.from_dict(value)
+    return value
+
+
+@dataclass(slots=True, frozen=True, order=True)
+class Span(Record):
+    """Half-open character range ``[start, end)`` in an article's clean text."""
+
+    article_id: str
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if self.start < 0 or self.end < self.start:
+            raise ValueError(f"invalid span {self.start}:{self.end}")
+
+    def overlaps(self, other: Span) -> bool:
+        return self.article_id == other.article_id and self.start < other.end and other.start < self.end
+
+
+@dataclass(slots=True)
+class Draft(Record):
+    """What a reader produced from one input, before cleaning."""
+
+    id: str
+    source: str
+    format: str
+    text: str
+    url: str | None = None
+    title: str | None = None
+    byline: str | None = None
+    published: str | None = None
+    outlet: str | None = None
+    language: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Article(Record):
+    """A cleaned article. ``text`` is the clean body that all spans index into."""
+
+    id: str
+    source: str
+    paragraphs: list[str]
+    outlet: str | None = None
+    title: str | None = None
+    byline: str | None = None
+    published: str | None = None
+    dateline: str | None = None
+    boilerplate: list[str] = field(default_factory=list)
+    language: str | None = None
+    url: str | None = None
+    format: str = "text"
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return PARAGRAPH_SEP.join(self.paragraphs)
+
+    def paragraph_spans(self) -> list[Span]:
+        spans, pos = [], 0
+        for para in self.paragraphs:
+            spans.append(Span(self.id, pos, pos + len(para)))
+            pos += len(para) + len(PARAGRAPH_SEP)
+        return spans
+
+    def snippet(self, span: Span) -> str:
+        return self.text[span.start : span.end]
+
+    @property
+    def label(self) -> str:
+        """Short human name: the outlet if known, else the source file name."""
+        return self.outlet or self.source.rsplit("/", 1)[-1]
+
+
+@dataclass(slots=True)
+class Story(Record):
+    id: str
+    article_ids: list[str]
+    title: str = ""
+    keywords: list[str] = field(default_factory=list)
+    first_published: str | None = None
+    last_published: str | None = None
+
+
+@dataclass(slots=True)
+class Reuse(Record):
+    """Text of ``target`` copied or lightly edited from ``source``.
+
+    ``kind`` is ``duplicate`` (whole article) or ``passage`` (a sentence or
+    paragraph). ``original`` names the likely original article when the
+    publication dates tell it.
+    """
+
+    source: Span
+    target: Span
+    score: float
+    kind: str = "passage"
+    original: str | None = None
+
+
+@dataclass(slots=True)
+class Quote(Record):
+    id: str
+    article_id: str
+    span: Span
+    text: str
+    kind: str = "direct"  # direct | indirect | mixed
+    speaker: str | None = None
+    speaker_span: Span | None = None
+    cue: str | None = None
+    cue_span: Span | None = None
+    via: str | None = None
+
+
+@dataclass(slots=True)
+class QuoteVariant(Record):
+    text: str
+    quote_ids: list[str]
+    article_ids: list[str]
+    diff: list[tuple[str, str]] = field(default_factory=list)  # (op, words), op in = + -
+
+
+@dataclass(slots=True)
+class QuoteCluster(Record):
+    id: str
+    story_id: str
+    canonical: str
+    quote_ids: list[str]
+    variants: list[QuoteVariant] = field(default_factory=list)
+    speakers: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class EntityMention(Record):
+    span: Span
+    text: str
+    label: str
+    entity_id: str | None = None
+
+
+@dataclass(slots=True)
+class Entity(Record):
+    id: str
+    name: str
+    label: str
+    aliases: list[str] = field(default_factory=list)
+    descriptors: dict[str, list[str]] = field(default_factory=dict)  # article id -> labels used
+
+
+@dataclass(slots=True)
+class Claim(Record):
+    id: str
+    span: Span
+    text: str
+    group_id: str | None = None
+
+
+@dataclass(slots=True)
+class ClaimGroup(Record):
+    id: str
+    story_id: str
+    claim_ids: list[str]
+    article_ids: list[str]
+    kind: str = "shared"  # consensus | shared | exclusive | off-topic
+    text: str = ""
+
+
+@dataclass(slots=True)
+class Contradiction(Record):
+    id: str
+    story_id: str
+    kind: str  # number | date | agent | role | place | other
+    left: Span
+    right: Span
+    left_value: str
+    right_value: str
+    explanation: str = ""
+
+
+@dataclass(slots=True)
+class FramingSignal(Record):
+    article_id: str
+    kind: str  # headline | loaded | tone | topic
+    label: str
+    score: float = 0.0
+    spans: list[Span] = field(default_factory=list)
+    explanation: str = ""
+
+
+@dataclass(slots=True)
+class TimelineEvent(Record):
+    date: str
+    text: str
+    spans: list[Span] = field(default_factory=list)
+    precision: str = "day"  # day | month | year
+
+
+@dataclass(slots=True)
+class DigestSentence(Record):
+    text: str
+    citations: list[Span]
+    section: str = "consensus"  # consensus | partial | disputed
+
+
+@dataclass(slots=True)
+class Digest(Record):
+    story_id: str
+    sentences: list[DigestSentence] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Issue(Record):
+    """Something a stage skipped or doubted, reported in the run summary."""
+
+    source: str
+    message: str
+    severity: str = "warning"  # warning | error
+
+
+RECORD_TYPES: tuple[type[Record], ...] = (
+    Span, Draft, Article, Story, Reuse, Quote, QuoteVariant, QuoteCluster, EntityMention,
+    Entity, Claim, ClaimGroup, Contradiction, FramingSignal, TimelineEvent, DigestSentence,
+    Digest, Issue,
+)

@@ -1,0 +1,63 @@
+"""Shared fixtures: the example corpus, the shared eval data, an in-memory store."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_DIR = ROOT / "examples" / "iraq-2023-04-29"
+EVAL_DIR = Path(os.environ.get("PARALLAX_EVAL_DIR", ROOT.parent / "shared" / "eval"))
+
+
+@pytest.fixture(scope="session")
+def example_dir() -> Path:
+    return EXAMPLE_DIR
+
+
+@pytest.fixture(scope="session")
+def eval_dir() -> Path:
+    if not EVAL_DIR.is_dir():
+        pytest.skip(f"evaluation data not found at {EVAL_DIR} (set PARALLAX_EVAL_DIR)")
+    return EVAL_DIR
+
+
+@pytest.fixture(scope="session")
+def options():
+    from parallax.options import Options
+
+    return Options.build(env={})
+
+
+@pytest.fixture(scope="session")
+def seed_corpus(options):
+    """The five example articles after ingest, clean and metadata (read-only: copy before mutating)."""
+    from parallax.pipeline import Corpus, Pipeline
+    from parallax.stages.clean import Clean
+    from parallax.stages.ingest import Ingest
+    from parallax.stages.metadata import Metadata
+
+    pipe = Pipeline([Ingest(options), Clean(options), Metadata(options)])
+    return pipe(Corpus(inputs=[str(EXAMPLE_DIR)]))
+
+
+@pytest.fixture(scope="session")
+def seed_articles(seed_corpus):
+    return {Path(a.source).name[:3]: a for a in seed_corpus.articles}
+
+
+@pytest.fixture(scope="session")
+def nlp(options):
+    from parallax.nlp.spacy import load_spacy
+
+    return load_spacy(options.spacy_model)
+
+
+@pytest.fixture
+def store():
+    from parallax.store import Store
+
+    with Store.open(":memory:") as db:
+        yield db

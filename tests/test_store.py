@@ -1,0 +1,94 @@
+import sqlite3
+
+import pytest
+
+from parallax.errors import StoreError
+from parallax.pipeline import Corpus
+from parallax.records import Article, Claim, ClaimGroup, Quote, Span, Story, TimelineEvent
+from parallax.store import Store
+from parallax.store.db import migrations
+
+
+def _corpus(n=3, story="s1"):
+    arts = [Article(id=f"a{i}", source=f"f{i}.txt", paragraphs=[f"Paragraph {i} says something."],
+                    outlet=f"Outlet {i}", published=f"2023-04-2{i}") for i in range(n)]
+    corpus = Corpus(articles=arts, stories=[Story(id=story, article_ids=[a.id for a in arts], title="T")])
+    corpus.quotes = [Quote(id=f"q{i}", article_id=a.id, span=Span(a.id, 0, 9), text="Paragraph") for i, a in enumerate(arts)]
+    corpus.claims = [Claim(id=f"c{i}", span=Span(a.id, 0, 10), text="x", group_id="g") for i, a in enumerate(arts)]
+    corpus.claim_groups = [ClaimGroup(id="g", story_id=story, claim_ids=["c0"], article_ids=["a0"], kind="exclusive")]
+    corpus.timeline = {story: [TimelineEvent(date="2023-04-29", text="met", spans=[Span("a0", 0, 3)])]}
+    corpus.provided |= {"articles", "stories", "quotes", "claims", "claim_groups", "timeline"}
+    return corpus
+
+
+def test_migrations_are_numbered_and_recorded(store):
+    versions = [v for v, _, _ in migrations()]
+    assert versions == sorted(set(versions)) and versions[0] == 1
+    assert store.schema_version == versions[-1]
+    assert store.migrate() == []  # idempotent
+
+
+def test_save_and_load_story_round_trip(store):
+    corpus = _corpus()
+    store.save(corpus)
+    loaded = store.load_story("s1")
+    assert [a.text for a in loaded.articles] == [a.text for a in corpus.articles]
+    assert {q.id for q in loaded.quotes} == {"q0", "q1", "q2"}
+    assert loaded.claim_groups[0].kind == "exclusive"
+    assert loaded.timeline["s1"][0].spans == [Span("a0", 0, 3)]
+
+
+def test_saving_twice_is_idempotent(store):
+    store.save(_corpus())
+    counts = (store.count("articles"), store.count("stories"), store.count("records"))
+    store.save(_corpus())
+    assert (store.count("articles"), store.count("stories"), store.count("records")) == counts
+
+
+def test_failed_save_keeps_what_was_stored(store):
+    store.save(_corpus())
+    bad = _corpus(story="s2")
+    bad.articles.append(None)  # type: ignore[arg-type]  # fails half-way through the write
+    with pytest.raises(AttributeError):
+        store.save(bad)
+    assert store.count("stories") == 1
+    assert store.load_story("s1").articles
+
+
+def test_moving_an_article_to_another_story_unlinks_it(store):
+    store.save(_corpus())
+    moved = _corpus(n=1, story="s9")
+    store.save(moved)
+    links = store.query("SELECT story_id FROM story_articles WHERE article_id = 'a0'")
+    assert [r["story_id"] for r in links] == ["s9"]
+
+
+def test_list_and_search_stories(store):
+    store.save(_corpus())
+    assert [s.id for s in store.stories(search="paragraph 1")] == ["s1"]
+    assert store.stories(search="no such words") == []
+    with pytest.raises(StoreError):
+        store.stories(sort="drop table")
+
+
+def test_missing_story_is_a_clear_error(store):
+    with pytest.raises(StoreError, match="no story"):
+        store.load_story("nope")
+
+
+def test_file_database_persists(tmp_path):
+    path = tmp_path / "p.db"
+    with Store.open(str(path)) as db:
+        db.save(_corpus())
+    with Store.open(str(path)) as db:
+        assert db.count("articles") == 3
+    assert sqlite3.connect(path).execute("SELECT COUNT(*) FROM schema_migrations").fetchone()[0] >= 1
+
+
+def test_unopenable_database_is_a_store_error(tmp_path):
+    with pytest.raises(StoreError, match="does not exist"):
+        Store.open(str(tmp_path / "missing-dir" / "p.db"))
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError):
+        Store.open(str(junk))
