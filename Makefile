@@ -19,6 +19,7 @@ $(VENV)/.installed: pyproject.toml
 
 $(VENV)/.dev: $(VENV)/.installed
 	$(PIP) install -q -e ".[dev]"
+	bash scripts/system-deps.sh
 	touch $@
 
 install: $(VENV)/.installed
@@ -36,7 +37,7 @@ lint: dev
 	$(VENV)/bin/mypy parallax
 
 bench: dev
-	$(PY) -m benchmarks.run
+	$(PY) -m benchmarks.run $(BENCH)
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import uuid
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_DIR = ROOT / "examples" / "iraq-2023-04-29"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 EVAL_DIR = Path(os.environ.get("PARALLAX_EVAL_DIR", ROOT.parent / "shared" / "eval"))
 
 
@@ -53,6 +57,39 @@ def nlp(options):
     from parallax.nlp.spacy import load_spacy
 
     return load_spacy(options.spacy_model)
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """Base URL of a PostgreSQL server the tests start themselves."""
+    from pgserver import postgres_server
+
+    try:
+        server = postgres_server()
+        url = server.__enter__()
+    except (RuntimeError, OSError, KeyError, subprocess.CalledProcessError) as exc:
+        pytest.skip(f"PostgreSQL server unavailable: {exc}")
+    yield url
+    server.__exit__(None, None, None)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_store(request):
+    """The store on both backends: SQLite in memory and a fresh PostgreSQL database."""
+    from parallax.store import Store
+
+    if request.param == "sqlite":
+        with Store.open(":memory:") as db:
+            yield db
+        return
+    import psycopg
+
+    base = request.getfixturevalue("postgres_url")
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    with Store.open(f"{base}/{name}") as db:
+        yield db
 
 
 @pytest.fixture

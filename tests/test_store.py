@@ -21,59 +21,59 @@ def _corpus(n=3, story="s1"):
     return corpus
 
 
-def test_migrations_are_numbered_and_recorded(store):
+def test_migrations_are_numbered_and_recorded(any_store):
     versions = [v for v, _, _ in migrations()]
     assert versions == sorted(set(versions)) and versions[0] == 1
-    assert store.schema_version == versions[-1]
-    assert store.migrate() == []  # idempotent
+    assert any_store.schema_version == versions[-1]
+    assert any_store.migrate() == []  # idempotent
 
 
-def test_save_and_load_story_round_trip(store):
+def test_save_and_load_story_round_trip(any_store):
     corpus = _corpus()
-    store.save(corpus)
-    loaded = store.load_story("s1")
+    any_store.save(corpus)
+    loaded = any_store.load_story("s1")
     assert [a.text for a in loaded.articles] == [a.text for a in corpus.articles]
     assert {q.id for q in loaded.quotes} == {"q0", "q1", "q2"}
     assert loaded.claim_groups[0].kind == "exclusive"
     assert loaded.timeline["s1"][0].spans == [Span("a0", 0, 3)]
 
 
-def test_saving_twice_is_idempotent(store):
-    store.save(_corpus())
-    counts = (store.count("articles"), store.count("stories"), store.count("records"))
-    store.save(_corpus())
-    assert (store.count("articles"), store.count("stories"), store.count("records")) == counts
+def test_saving_twice_is_idempotent(any_store):
+    any_store.save(_corpus())
+    counts = (any_store.count("articles"), any_store.count("stories"), any_store.count("records"))
+    any_store.save(_corpus())
+    assert (any_store.count("articles"), any_store.count("stories"), any_store.count("records")) == counts
 
 
-def test_failed_save_keeps_what_was_stored(store):
-    store.save(_corpus())
+def test_failed_save_keeps_what_was_stored(any_store):
+    any_store.save(_corpus())
     bad = _corpus(story="s2")
     bad.articles.append(None)  # type: ignore[arg-type]  # fails half-way through the write
     with pytest.raises(AttributeError):
-        store.save(bad)
-    assert store.count("stories") == 1
-    assert store.load_story("s1").articles
+        any_store.save(bad)
+    assert any_store.count("stories") == 1
+    assert any_store.load_story("s1").articles
 
 
-def test_moving_an_article_to_another_story_unlinks_it(store):
-    store.save(_corpus())
+def test_moving_an_article_to_another_story_unlinks_it(any_store):
+    any_store.save(_corpus())
     moved = _corpus(n=1, story="s9")
-    store.save(moved)
-    links = store.query("SELECT story_id FROM story_articles WHERE article_id = 'a0'")
+    any_store.save(moved)
+    links = any_store.query("SELECT story_id FROM story_articles WHERE article_id = 'a0'")
     assert [r["story_id"] for r in links] == ["s9"]
 
 
-def test_list_and_search_stories(store):
-    store.save(_corpus())
-    assert [s.id for s in store.stories(search="paragraph 1")] == ["s1"]
-    assert store.stories(search="no such words") == []
+def test_list_and_search_stories(any_store):
+    any_store.save(_corpus())
+    assert [s.id for s in any_store.stories(search="paragraph 1")] == ["s1"]
+    assert any_store.stories(search="no such words") == []
     with pytest.raises(StoreError):
-        store.stories(sort="drop table")
+        any_store.stories(sort="drop table")
 
 
-def test_missing_story_is_a_clear_error(store):
+def test_missing_story_is_a_clear_error(any_store):
     with pytest.raises(StoreError, match="no story"):
-        store.load_story("nope")
+        any_store.load_story("nope")
 
 
 def test_file_database_persists(tmp_path):

@@ -42,6 +42,11 @@ class Connection:
         self.url = url
         self.is_postgres = url.startswith(("postgresql://", "postgres://"))
         self._depth = 0
+        self._errors: tuple[type[BaseException], ...] = (sqlite3.Error,)
+        if self.is_postgres:
+            import psycopg
+
+            self._errors = (psycopg.Error,)
         self._raw: Any = self._connect_postgres(url) if self.is_postgres else self._connect_sqlite(url)
 
     @staticmethod
@@ -105,7 +110,7 @@ class Connection:
                     cur.executemany(self._sql(sql), rows)
             else:
                 self._raw.executemany(sql, rows)
-        except Exception as exc:
+        except self._errors as exc:
             raise StoreError(f"database write failed: {exc}") from exc
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
@@ -122,7 +127,7 @@ class Connection:
                 cur.execute(self._sql(sql), tuple(params))
                 return cur
             return self._raw.execute(sql, tuple(params))
-        except sqlite3.DatabaseError as exc:
+        except self._errors as exc:
             raise StoreError(f"database error: {exc}") from exc
 
     def close(self) -> None:
