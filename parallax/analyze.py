@@ -23,8 +23,9 @@ def front_stages(options: Options) -> list[Stage]:
     from .stages.clean import Clean
     from .stages.ingest import Ingest
     from .stages.metadata import Metadata
+    from .stages.outlets import Outlets
 
-    return [Ingest(options), Clean(options), Metadata(options)]
+    return [Ingest(options), Clean(options), Metadata(options), Outlets(options)]
 
 
 def story_stages(options: Options, index: Any = None) -> list[Stage]:

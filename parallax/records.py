@@ -114,6 +114,7 @@ class Article(Record):
     source: str
     paragraphs: list[str]
     outlet: str | None = None
+    wire: str | None = None  # wire agency whose copy the article carries, when it names one
     title: str | None = None
     byline: str | None = None
     published: str | None = None

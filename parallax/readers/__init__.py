@@ -1,0 +1,149 @@
+"""Input readers: files and directories to :class:`~parallax.records.Draft` records.
+
+A reader is a function ``(path, data, ctx) -> Iterator[Draft]``. :data:`READERS`
+maps a file suffix to a :class:`ReaderSpec`; to support a new format (RSS,
+WARC, ...) write the function in its own module and add its suffixes to the
+mapping below, or pass an extended mapping as ``readers=`` to :func:`read_path`.
+Dispatch itself never needs editing.
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+from ..errors import InputError
+from ..records import Draft
+from .feeds import read_feed
+from .html import looks_like_html, read_html
+from .jsonl import read_jsonl
+from .text import ReadContext, content_id, decode_bytes, looks_binary, read_text
+from .warc import read_warc
+
+ReaderFunc = Callable[[Path, bytes, ReadContext], Iterator[Draft]]
+
+
+@dataclass(slots=True, frozen=True)
+class ReaderSpec:
+    """A reader and how to apply the size limit: per file, or per item for containers."""
+
+    name: str
+    read: ReaderFunc
+    container: bool = False  # many articles per file (JSONL, WARC): the byte limit applies per item
+
+
+_TEXT = ReaderSpec("text", read_text)
+_HTML = ReaderSpec("html", read_html)
+_JSONL = ReaderSpec("jsonl", read_jsonl, container=True)
+
+READERS: Mapping[str, ReaderSpec] = MappingProxyType(
+    {
+        ".txt": _TEXT,
+        ".text": _TEXT,
+        ".md": _TEXT,
+        ".markdown": _TEXT,
+        ".html": _HTML,
+        ".htm": _HTML,
+        ".xhtml": _HTML,
+        ".jsonl": _JSONL,
+        ".ndjson": _JSONL,
+        ".rss": ReaderSpec("feed", read_feed, container=True),
+        ".atom": ReaderSpec("feed", read_feed, container=True),
+        ".xml": ReaderSpec("feed", read_feed, container=True),
+        ".warc": ReaderSpec("warc", read_warc, container=True),
+    }
+)
+
+# Files a directory of articles commonly also holds; read only when named explicitly.
+_DOC_STEMS = frozenset({"readme", "license", "licence", "changelog", "notice", "copying", "authors"})
+
+__all__ = [
+    "READERS",
+    "ReadContext",
+    "ReaderFunc",
+    "ReaderSpec",
+    "content_id",
+    "decode_bytes",
+    "iter_files",
+    "looks_binary",
+    "read_file",
+    "read_path",
+]
+
+
+def _suffix(path: Path) -> str:
+    """The format suffix, looking through a trailing ``.gz``."""
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    return Path(name).suffix
+
+
+def iter_files(root: Path) -> Iterator[Path]:
+    """Article files under ``root`` in sorted order, skipping hidden and documentation files."""
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).parts
+        if any(part.startswith(".") for part in rel) or not path.is_file():
+            continue
+        if path.name.lower().split(".")[0] in _DOC_STEMS:
+            continue
+        yield path
+
+
+def _load_bytes(path: Path, spec: ReaderSpec | None, ctx: ReadContext) -> bytes | None:
+    source = str(path)
+    limit = ctx.max_article_bytes
+    try:
+        size = path.stat().st_size
+        if path.name.lower().endswith(".gz"):
+            with gzip.open(path, "rb") as fh:
+                data = fh.read(limit + 1 if spec is None or not spec.container else -1)
+        else:
+            if size > limit and (spec is None or not spec.container):
+                ctx.skip(source, "too large", f"file is {size} bytes, over max_article_bytes ({limit})")
+                return None
+            data = path.read_bytes()
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        ctx.skip(source, "unreadable", f"cannot read file ({exc.__class__.__name__}: {exc})")
+        return None
+    if len(data) > limit and (spec is None or not spec.container):
+        ctx.skip(source, "too large", f"file is over max_article_bytes ({limit}) uncompressed")
+        return None
+    return data
+
+
+def read_file(
+    path: Path, ctx: ReadContext, readers: Mapping[str, ReaderSpec] = READERS, explicit: bool = True
+) -> Iterator[Draft]:
+    """Drafts from one file. An explicitly named file of unknown type is sniffed as HTML or text."""
+    spec = readers.get(_suffix(path))
+    if spec is None and not explicit:
+        ctx.skip(str(path), "unsupported type", f"unsupported file type {_suffix(path) or '(none)'!r}")
+        return
+    data = _load_bytes(path, spec, ctx)
+    if data is None:
+        return
+    if spec is None:
+        spec = _HTML if looks_like_html(data) else _TEXT
+    if not data.strip():
+        ctx.skip(str(path), "empty", "empty file")
+        return
+    yield from spec.read(path, data, ctx)
+
+
+def read_path(
+    path: str | Path, ctx: ReadContext | None = None, readers: Mapping[str, ReaderSpec] = READERS
+) -> Iterator[Draft]:
+    """Drafts from a file, or from every supported file under a directory (recursively, sorted)."""
+    ctx = ctx or ReadContext()
+    root = Path(path)
+    if not root.exists():
+        raise InputError(f"input not found: {path}")
+    if root.is_dir():
+        for file in iter_files(root):
+            yield from read_file(file, ctx, readers, explicit=False)
+    else:
+        yield from read_file(root, ctx, readers, explicit=True)

@@ -1,0 +1,396 @@
+"""Clean stage: drafts to articles, with boilerplate lines set aside.
+
+Scraped text mixes the reporting with page furniture: menus, share buttons,
+tag lists, picture captions, comment sections. Each line is classified from
+general signals, never from a particular site's wording:
+
+* the pattern lexicon in ``parallax/data/boilerplate.txt`` (kinds of lines);
+* lines repeated across articles of the corpus from *different* stories
+  (site templates; wire copy reprinted by two outlets is not a template);
+* menu lines full of Title Case items, section labels above a headline;
+* captions: credit patterns, a line duplicated by its neighbouring caption,
+  a line that repeats itself;
+* blocks: the trailing comment section once its heading is found, the list
+  of links under a "Related" heading.
+
+Header lines (title, byline, dates) are kept: the Metadata stage turns them
+into fields. Removed lines go, in order, to ``Article.boilerplate``.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import itertools
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+
+from rapidfuzz import fuzz
+
+from ..options import Options
+from ..pipeline import Corpus
+from ..records import Article, Draft
+
+BODY_WORDS = 12  # a line this long that ends a sentence is reporting, whatever it mentions
+_SECTIONS = ("whole", "short", "caption", "policy", "comments", "list")
+_WORD = re.compile(r"[^\W\d_][\w'’.&-]*")
+# Chinese, Japanese, Thai, Lao, Khmer, Myanmar: no spaces between words (Korean has them).
+_UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+_TOKEN = re.compile(r"\w[\w'’.&-]*")
+_SENT_END = re.compile(r"[.!?…。！？][\"'”’»)\]」』]*$")
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_SPACE = re.compile(r"\s+")
+_URL_ONLY = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.I)
+_STRIP_EDGES = " :|•·>»›…"
+_MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_META_HINT = re.compile(
+    rf"\d{{1,4}}[-/.]\d{{1,2}}[-/.]\d{{1,4}}|\b{_MONTHS}\s+\d|\d\s+{_MONTHS}"
+    r"|^by\s|@\w|\b(?:published|updated|posted)\b",
+    re.I,
+)
+_MENU_SEPARATORS = re.compile(r"\s[|•·»›/]\s")
+_SIMILAR_BODIES = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """The compiled pattern sections of a boilerplate lexicon file."""
+
+    whole: re.Pattern[str]
+    short: re.Pattern[str]
+    caption: re.Pattern[str]
+    policy: re.Pattern[str]
+    comments: re.Pattern[str]
+    list: re.Pattern[str]
+
+
+def _compile(patterns: list[str]) -> re.Pattern[str]:
+    if not patterns:
+        return re.compile(r"(?!)")  # matches nothing
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
+
+
+@functools.cache
+def load_lexicon(path: str | None = None) -> Lexicon:
+    """Parse a lexicon file (the packaged ``boilerplate.txt`` by default)."""
+    if path is None:
+        text = resources.files("parallax").joinpath("data/boilerplate.txt").read_text(encoding="utf-8")
+    else:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+    sections: dict[str, list[str]] = {name: [] for name in _SECTIONS}
+    current = None
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = line[1:-1].strip().lower()
+            if current not in sections:
+                raise ValueError(f"{path or 'boilerplate.txt'}: unknown section [{current}]")
+            continue
+        if current is None:
+            raise ValueError(f"{path or 'boilerplate.txt'}: pattern before any [section]: {line}")
+        re.compile(line)  # fail on the bad line, not on the joined pattern
+        sections[current].append(line)
+    return Lexicon(**{name: _compile(pats) for name, pats in sections.items()})
+
+
+# ---------------------------------------------------------------- text helpers
+
+
+def words(line: str) -> list[str]:
+    return _WORD.findall(line)
+
+
+def word_count(line: str) -> int:
+    """Words in a line; scripts written without spaces count one word per two characters."""
+    n = 0
+    for w in words(line):
+        wide = len(_UNSPACED.findall(w))
+        n += max(1, wide // 2) if wide else 1
+    return n
+
+
+def ends_sentence(line: str) -> bool:
+    return bool(_SENT_END.search(line))
+
+
+def is_body(line: str) -> bool:
+    """A line of reporting: a long sentence (or a very long line, for truncated scrapes)."""
+    n = word_count(line)
+    return n >= 25 or (n >= BODY_WORDS and ends_sentence(line))
+
+
+def line_key(line: str) -> str:
+    """Comparison key of a line: its words and numbers, case and punctuation ignored."""
+    return " ".join(_TOKEN.findall(line.casefold()))
+
+
+def _wrapped(lines: list[str]) -> bool:
+    """True when the text is hard-wrapped: most lines inside blocks break mid-sentence at a width."""
+    inner = [a for a, b in itertools.pairwise(lines) if a and b]
+    if len(inner) < 5:
+        return False
+    in_width = sum(1 for line in inner if 40 <= len(line) <= 100)
+    open_ended = sum(1 for line in inner if not ends_sentence(line))
+    return in_width >= 0.8 * len(inner) and open_ended >= 0.5 * len(inner)
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Paragraphs of scraped text: each non-blank line, with whitespace normalised.
+
+    Hard-wrapped text is re-joined, as is a line broken before a lowercase word.
+    """
+    lines = [_SPACE.sub(" ", line).strip() for line in _INVISIBLE.sub("", text).splitlines()]
+    wrapped = _wrapped(lines)
+    paras: list[str] = []
+    prev_blank = True
+    for line in lines:
+        if not line:
+            prev_blank = True
+            continue
+        joins = (
+            not prev_blank
+            and paras
+            and (wrapped or (len(paras[-1]) >= 30 and not ends_sentence(paras[-1]) and line[0].islower()))
+        )
+        if joins:
+            paras[-1] = f"{paras[-1]} {line}"
+        else:
+            paras.append(line)
+        prev_blank = False
+    return paras
+
+
+# ---------------------------------------------------------- corpus templates
+
+
+def _shingles(paras: Sequence[str]) -> frozenset[int]:
+    toks = [w.casefold() for p in paras if is_body(p) for w in words(p)]
+    grams = (" ".join(toks[i : i + 4]) for i in range(max(0, len(toks) - 3)))
+    return frozenset(int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest()) for g in grams)
+
+
+def _distinct_stories(
+    holders: list[int], docs: Sequence[Sequence[str]], cache: dict[int, frozenset[int]]
+) -> int:
+    """How many of the holders carry different stories (greedy, capped): copies of one story count once."""
+    kept: list[frozenset[int]] = []
+    for d in holders[:12]:
+        sig = cache.setdefault(d, _shingles(docs[d]))
+        if all(len(sig & k) / max(1, len(sig | k)) < _SIMILAR_BODIES for k in kept):
+            kept.append(sig)
+    return len(kept)
+
+
+def template_lines(docs: Sequence[Sequence[str]]) -> frozenset[str]:
+    """Keys of short lines that recur in articles of different stories: site furniture."""
+    holders: dict[str, list[int]] = defaultdict(list)
+    headline_like: set[str] = set()
+    for d, paras in enumerate(docs):
+        keys = set()
+        for i, para in enumerate(paras):
+            n = word_count(para)
+            if n > BODY_WORDS or sum(c.isalpha() for c in para) < 4 or is_body(para):
+                continue  # too little text to tell furniture from content ("2 p.m.")
+            if i < 8 and _META_HINT.search(para):
+                continue  # bylines and dates recur too, but Metadata needs them
+            key = line_key(para)
+            keys.add(key)
+            if i < 3 and n >= 3:
+                headline_like.add(key)
+        for key in keys:
+            holders[key].append(d)
+    cache: dict[int, frozenset[int]] = {}
+    found = set()
+    for key, ds in holders.items():
+        # A shared headline is more likely one wire story than a site banner: ask for more evidence.
+        need = 3 if key in headline_like else 2
+        if len(ds) >= need and _distinct_stories(ds, docs, cache) >= need:
+            found.add(key)
+    return frozenset(found)
+
+
+# ---------------------------------------------------------- line classifier
+
+
+def _is_menu(line: str) -> bool:
+    """Navigation bars: many capitalised items, no sentence."""
+    ws = words(line)
+    if len(ws) < 6 or ends_sentence(line):
+        return False
+    caps = sum(1 for w in ws if w[0].isupper() or w == "&")
+    share = caps / len(ws)
+    if len(_MENU_SEPARATORS.findall(line)) >= 2 and share >= 0.7:
+        return True
+    if len(ws) < 12 or share < 0.85 or "," in line or "(" in line:
+        return False  # commas and brackets make it a list of names (a line-up), not a menu
+    repeated = len({w.casefold() for w in ws}) < len(ws)
+    return repeated or "&" in line or len(ws) >= 20
+
+
+def _self_repeating(line: str) -> bool:
+    """A line that is the same text twice: how scrapers often render a caption."""
+    toks = line.split()
+    half = len(toks) // 2
+    return len(toks) % 2 == 0 and half >= 4 and toks[:half] == toks[half:]
+
+
+def _line_reason(line: str, lex: Lexicon, templates: frozenset[str]) -> str | None:
+    bare = line.strip(_STRIP_EDGES) or line
+    body = is_body(line)
+    checks = (
+        ("symbols", not any(c.isalnum() for c in line)),
+        ("link", bool(_URL_ONLY.fullmatch(bare))),
+        ("comments", bool(lex.comments.fullmatch(bare))),
+        ("navigation", bool(lex.whole.fullmatch(bare))),
+        ("caption", bool(lex.caption.search(line)) or _self_repeating(line)),
+        ("comment policy", bool(lex.policy.search(line))),
+        ("furniture", not body and bool(lex.short.search(line))),
+        ("repeated", not body and line_key(line) in templates),
+        ("menu", _is_menu(line)),
+    )
+    return next((reason for reason, hit in checks if hit), None)
+
+
+def _first_body(paras: Sequence[str]) -> int:
+    return next((i for i, p in enumerate(paras) if is_body(p)), len(paras))
+
+
+def _comment_tail(paras: Sequence[str], reasons: list[str | None]) -> None:
+    """From a comment-section heading near the end, everything after it is the comment section."""
+    start = _first_body(paras)
+    total = sum(len(p) for p in paras) or 1
+    for h in range(start + 1, len(paras)):
+        if reasons[h] != "comments":
+            continue
+        tail = paras[h + 1 :]
+        before = sum(len(p) for p in paras[:h])
+        about_comments = sum(1 for p in tail if _COMMENT_WORDS.search(p))
+        if before >= 0.5 * total or about_comments >= 0.5 * len(tail):
+            for j in range(h, len(paras)):
+                reasons[j] = reasons[j] or "comments"
+            return
+
+
+_COMMENT_WORDS = re.compile(
+    r"\bcomment|\bmoderat|\bguideline|\bprofanit|\bpublish|\bpost\b|\breply|\brequired\b|"
+    r"\b(?:log|sign) ?in\b|\bregister\b|\bemail\b",
+    re.I,
+)
+
+
+def _link_lists(paras: Sequence[str], reasons: list[str | None], lex: Lexicon) -> None:
+    """Headline-like lines under a "Related stories" heading, up to the next sentence."""
+    for i, para in enumerate(paras):
+        if not lex.list.fullmatch(para.strip(_STRIP_EDGES) or para):
+            continue
+        for j in range(i + 1, min(len(paras), i + 16)):
+            if ends_sentence(paras[j]) or word_count(paras[j]) > 20:
+                break
+            reasons[j] = reasons[j] or "related"
+
+
+def _caption_neighbours(paras: Sequence[str], reasons: list[str | None]) -> None:
+    """A line contained in a neighbouring caption is the same caption without its credit."""
+    for i, reason in enumerate(reasons):
+        if reason != "caption":
+            continue
+        for j in range(max(0, i - 2), min(len(paras), i + 3)):
+            contained = reasons[j] is None and 20 <= len(paras[j]) <= len(paras[i])
+            if contained and fuzz.partial_ratio(paras[j], paras[i]) >= 95:
+                reasons[j] = "caption"
+
+
+def _is_label(line: str) -> bool:
+    ws = words(line)
+    return 0 < len(ws) <= 3 and not ends_sentence(line) and all(w[0].isupper() or w == "&" for w in ws)
+
+
+def _leading_labels(paras: Sequence[str], reasons: list[str | None]) -> None:
+    """Section labels ("World", "Middle East") stacked above the headline."""
+    end = _first_body(paras)
+    live = [i for i in range(end) if reasons[i] is None]
+    for n, i in enumerate(live):
+        later = live[n + 1 :]
+        if _is_label(paras[i]) and any(word_count(paras[j]) >= 4 for j in later):
+            reasons[i] = "label"
+        else:
+            break
+
+
+def _duplicates(paras: Sequence[str], reasons: list[str | None]) -> None:
+    """A long paragraph the scrape repeated. Short recurring lines (an interviewer's
+    question, a recipe step) are content and stay."""
+    seen: set[str] = set()
+    dup = [False] * len(paras)
+    for i, para in enumerate(paras):
+        if reasons[i] is None:
+            key = line_key(para)
+            dup[i] = key in seen and word_count(para) >= 4
+            seen.add(key)
+    for i, is_dup in enumerate(dup):
+        if is_dup and word_count(paras[i]) >= 25:
+            reasons[i] = "duplicate"
+
+
+def classify_lines(
+    paras: Sequence[str], lex: Lexicon, templates: frozenset[str] = frozenset()
+) -> list[str | None]:
+    """Why each paragraph is boilerplate (a short reason), or None for body text."""
+    reasons = [_line_reason(p, lex, templates) for p in paras]
+    _comment_tail(paras, reasons)
+    _link_lists(paras, reasons, lex)
+    _caption_neighbours(paras, reasons)
+    _leading_labels(paras, reasons)
+    _duplicates(paras, reasons)
+    return reasons
+
+
+# ---------------------------------------------------------------- the stage
+
+
+def _article(draft: Draft, body: list[str], boilerplate: list[str]) -> Article:
+    return Article(
+        id=draft.id,
+        source=draft.source,
+        paragraphs=body,
+        outlet=draft.outlet,
+        title=draft.title,
+        byline=draft.byline,
+        published=draft.published,
+        boilerplate=boilerplate,
+        language=draft.language,
+        url=draft.url,
+        format=draft.format,
+        warnings=list(draft.warnings),
+    )
+
+
+class Clean:
+    name: str = "clean"
+    requires: tuple[str, ...] = ("drafts",)
+    provides: tuple[str, ...] = ("articles",)
+
+    def __init__(self, options: Options):
+        self.options = options
+
+    def __call__(self, corpus: Corpus) -> Corpus:
+        lex = load_lexicon()
+        done = {a.id for a in corpus.articles}
+        drafts = [d for d in corpus.drafts if d.id not in done]
+        docs = [split_paragraphs(d.text) for d in drafts]
+        templates = template_lines(docs)
+        for draft, paras in zip(drafts, docs, strict=True):
+            reasons = classify_lines(paras, lex, templates)
+            body = [p for p, r in zip(paras, reasons, strict=True) if r is None]
+            boilerplate = [p for p, r in zip(paras, reasons, strict=True) if r is not None]
+            if not body or sum(len(p) for p in body) < self.options.min_article_chars:
+                corpus.warn(draft.source, "skipped: no article text left after removing boilerplate")
+                continue
+            corpus.articles.append(_article(draft, body, boilerplate))
+        return corpus

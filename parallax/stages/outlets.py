@@ -1,0 +1,44 @@
+"""Outlets stage: the publishing outlet and wire agency of every article.
+
+Identification itself lives in :mod:`parallax.outlets.identify`; this stage
+applies it, canonicalising names through the outlet registry, and records
+why an outlet stayed unknown instead of guessing one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ..options import Options
+from ..outlets.identify import identify
+from ..outlets.registry import load_registry
+from ..pipeline import Corpus
+
+UNKNOWN_NOTE = "outlet unknown: "
+
+
+class Outlets:
+    name: str = "outlets"
+    requires: tuple[str, ...] = ("articles.metadata",)
+    provides: tuple[str, ...] = ("articles.outlet",)
+
+    def __init__(self, options: Options, manifest: Mapping[str, str] | None = None):
+        self.options = options
+        # article id, source path or file name -> outlet name the user vouches for
+        self.manifest = dict(manifest or {})
+
+    def __call__(self, corpus: Corpus) -> Corpus:
+        registry = load_registry(self.options)
+        drafts = {d.id: d for d in corpus.drafts}
+        unknown = 0
+        for art in corpus.articles:
+            match = identify(art, registry, drafts.get(art.id), self.manifest)
+            art.outlet, art.wire = match.outlet, match.wire
+            art.warnings = [w for w in art.warnings if not w.startswith(UNKNOWN_NOTE)]
+            if match.outlet is None:
+                unknown += 1
+                art.warnings.append(UNKNOWN_NOTE + match.reason)
+        if unknown:
+            corpus.warn("outlets", f"{unknown} of {len(corpus.articles)} articles name no outlet that can be "
+                        "identified; they are listed as unknown, not guessed")
+        return corpus
