@@ -83,13 +83,16 @@ def analyze(
     options = options or Options.build()
     corpus = Corpus(inputs=[str(p) for p in inputs])
     corpus = Pipeline(front_stages(options))(corpus, progress)
+    from .lang import english_only  # the NLP stages assume English: set other languages aside, reported
+
+    corpus = english_only(corpus)
     if not corpus.articles:
         raise InputError("no articles to analyse in " + ", ".join(corpus.inputs))
     index = _load_index(store)
-    corpus = Pipeline(story_stages(options, index))(corpus, progress)
+    corpus = Pipeline(story_stages(options, index), corpus.provided)(corpus, progress)
     if store is not None:
         _add_stored_story_mates(corpus, store)
-    corpus = Pipeline(analysis_stages(options))(corpus, progress)
+    corpus = Pipeline(analysis_stages(options), corpus.provided)(corpus, progress)
     if store is not None:
         with store.transaction():
             store.save(corpus)

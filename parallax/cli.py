@@ -11,7 +11,9 @@ from typing import Any
 
 import click
 
-from . import analyze as api
+from .analyze import analyze as analyze_inputs
+from .analyze import show as show_story
+from .analyze import stories as list_stories
 from .errors import ParallaxError
 from .options import Options, OptionsError
 from .pipeline import Corpus
@@ -50,10 +52,10 @@ def analyze(ctx: click.Context, inputs: tuple[str, ...], db: str | None, no_db: 
     options = _options(ctx, db=db, embedder=embedder, progress=False if quiet else None)
     with _progress(options.progress) as progress:
         if no_db:
-            corpus = api.analyze(inputs, options, progress=progress)
+            corpus = analyze_inputs(inputs, options, progress=progress)
         else:
             with Store.open(options.db) as store:
-                corpus = api.analyze(inputs, options, store=store, progress=progress)
+                corpus = analyze_inputs(inputs, options, store=store, progress=progress)
     written = _write_outputs(corpus, json_out, html_out, md_out)
     _summary(corpus, None if no_db else options.db, written)
 
@@ -69,7 +71,7 @@ def stories(ctx: click.Context, db: str | None, search: str | None, sort: str, l
     """List stored stories."""
     options = _options(ctx, db=db)
     with _open_existing(options.db) as store:
-        rows = api.stories(store, search=search, sort=sort, limit=limit)
+        rows = list_stories(store, search=search, sort=sort, limit=limit)
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
@@ -91,7 +93,7 @@ def show(ctx: click.Context, story_id: str, db: str | None, fmt: str, html_out: 
     """Show one stored story (Markdown or JSON on stdout)."""
     options = _options(ctx, db=db)
     with _open_existing(options.db) as store:
-        corpus = api.show(store, story_id)
+        corpus = show_story(store, story_id)
     if html_out:
         _write_outputs(corpus, None, html_out, None)
     if fmt == "json":
@@ -102,6 +104,103 @@ def show(ctx: click.Context, story_id: str, db: str | None, fmt: str, html_out: 
         from .render.markdown import to_markdown
 
         click.echo(to_markdown(corpus))
+
+
+@cli.command()
+@click.option("--db", help="Database file or URL.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535), help="TCP port.")
+@click.pass_context
+def serve(ctx: click.Context, db: str | None, host: str, port: int) -> None:
+    """Browse stored stories in a local web app (and its JSON API)."""
+    from . import web
+
+    options = _options(ctx, db=db)
+    click.echo(f"Serving {options.db} on http://{host}:{port}/ (Ctrl+C to stop)")
+    web.serve(options, host, port)
+
+
+@cli.command(name="batch")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="Output directory (Parquet).")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True)
+@click.option("--scheduler", help="Address of a running Dask scheduler (default: start a LocalCluster).")
+@click.option("--partition-size", type=int, default=500, show_default=True, 
+              help="Input files per ingest partition; articles per analysis partition.")
+@click.option("--workers", type=int, help="LocalCluster worker processes (default: CPU count).")
+@click.option("--manifest", type=click.Path(dir_okay=False), help="CSV/JSON: per-file outlet, url, date, title.")
+@click.option("--embedder", type=click.Choice(["minilm", "model2vec", "hashing"]), help="Embedding model.")
+@click.option("--stories-only", is_flag=True, help="Group into stories; skip the per-story analysis.")
+@click.pass_context
+def batch_command(ctx: click.Context, inputs: tuple[str, ...], out: str, engine: str, scheduler: str | None,
+                  partition_size: int, workers: int | None, manifest: str | None, embedder: str | None,
+                  stories_only: bool) -> None:
+    """Analyse INPUTS partition by partition (resumable) into Parquet under --out."""
+    from .batch import batch
+
+    options = _options(ctx, embedder=embedder)
+    result = batch(inputs, out, options, engine=engine, scheduler=scheduler, partition_size=partition_size,
+                   workers=workers, manifest=manifest, analyse=not stories_only)
+    click.echo(f"Analysed {result.articles} articles into {result.stories} stories in {result.seconds:.1f}s "
+               f"({result.partitions} partitions, {result.resumed} finished earlier). "
+               f"Load with: parallax load {out} --db URL")
+    for issue in result.issues:
+        click.echo(f"  skipped/warning: {issue.source}: {issue.message}", err=True)
+
+
+@cli.command(name="load")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+@click.option("--db", help="Database: a SQLite file (default parallax.db) or postgresql:// URL.")
+@click.pass_context
+def load_command(ctx: click.Context, directory: str, db: str | None) -> None:
+    """Import a finished `parallax batch` output DIRECTORY into the database."""
+    from .batch import load
+
+    options = _options(ctx, db=db)
+    with Store.open(options.db) as store:
+        result = load(directory, store)
+    click.echo(f"Loaded {result.articles} articles, {result.stories} stories and {result.records} records "
+               f"into {options.db}")
+
+
+@cli.group(name="outlets")
+def outlets_group() -> None:
+    """Outlets: the registry, who is in the store, one outlet's habits."""
+
+
+@outlets_group.command(name="list")
+@click.option("--db", help="Database file or URL.")
+@click.option("--all", "include_all", is_flag=True, help="The whole registry, not only outlets in the store.")
+@click.option("--registry", type=click.Path(dir_okay=False), help="Extra outlet registry CSV.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def outlets_list(
+    ctx: click.Context, db: str | None, include_all: bool, registry: str | None, as_json: bool
+) -> None:
+    """Outlets of the stored articles with article and story counts."""
+    from .outlets.cli_api import outlets_list as listing
+
+    options = _options(ctx, db=db, registry=registry)
+    if include_all and "://" not in options.db and not Path(options.db).is_file():
+        click.echo(listing(None, options, include_all, as_json))
+        return
+    with _open_existing(options.db) as store:
+        click.echo(listing(store, options, include_all, as_json))
+
+
+@outlets_group.command(name="show")
+@click.argument("name")
+@click.option("--db", help="Database file or URL.")
+@click.option("--registry", type=click.Path(dir_okay=False), help="Extra outlet registry CSV.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def outlets_show(ctx: click.Context, name: str, db: str | None, registry: str | None, as_json: bool) -> None:
+    """One outlet: registry facts, its stories, exclusive facts, wire copy and loaded terms."""
+    from .outlets.cli_api import outlets_show as profile
+
+    options = _options(ctx, db=db, registry=registry)
+    with _open_existing(options.db) as store:
+        click.echo(profile(store, options, name, as_json))
 
 
 @cli.group(name="eval")

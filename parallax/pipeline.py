@@ -97,9 +97,10 @@ Progress = Callable[[str, int, int], None]
 class Pipeline:
     """An ordered list of stages, checked before it runs."""
 
-    def __init__(self, stages: Sequence[Stage]):
+    def __init__(self, stages: Sequence[Stage], initial: Iterable[str] = ("inputs",)):
+        """``initial``: the fields the corpus will already hold when this pipeline runs."""
         self.stages = list(stages)
-        self.check()
+        self.check(initial)
 
     @property
     def names(self) -> list[str]:

@@ -1,0 +1,1 @@
+"""Quote extraction helpers: quotation marks, speech cues, speaker resolution."""

@@ -1,0 +1,139 @@
+"""Speaker names: noun-phrase extent, title stripping and pronoun/role resolution.
+
+Resolution is deliberately simple and local (no coreference model): a pronoun
+or a role noun ("the leader", "the minister") goes to the nearest earlier
+person that fits, preferring people who were grammatical subjects or quote
+speakers, because reporters name the speaker and then refer back to them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..records import Record
+
+
+def wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+TITLES = wordset(
+    """
+    mr mrs ms miss dr prof sir dame lord lady rev reverend father sister brother
+    president vice prime minister secretary senator sen rep representative congressman
+    congresswoman governor gov mayor judge justice chief general gen colonel col major maj
+    lieutenant lt captain capt sergeant sgt admiral adm commander officer
+    king queen prince princess emperor sheikh shaikh sheik emir imam ayatollah grand
+    hojatoleslam sayed sayyid seyed syed mullah rabbi pope cardinal bishop archbishop
+    chancellor premier ambassador commissioner director spokesman spokeswoman spokesperson
+    leader supreme deputy former acting interim foreign defence defense interior finance
+    state health labor labour education attorney speaker chairman chairwoman chair
+    ceo founder minority majority house
+    """
+)
+ABBREVIATIONS = {
+    "gov": "governor", "sen": "senator", "rep": "representative", "gen": "general", "pres": "president",
+    "sec": "secretary", "lt": "lieutenant", "col": "colonel", "capt": "captain", "adm": "admiral",
+}
+PRONOUNS = frozenset({"he", "she", "him", "her", "they", "them", "i", "we", "you", "it"})
+PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
+
+
+@dataclass(slots=True)
+class Mention(Record):
+    """A person named in an article, with the role words used around the name."""
+
+    start: int
+    end: int
+    name: str
+    subject: bool = False
+    speaker: bool = False
+    roles: list[str] = field(default_factory=list)
+
+
+def strip_titles(name: str) -> str:
+    """Drop leading titles and possessives: "Ayatollah Sayed Ali Khamenei" -> "Ali Khamenei"."""
+    words = name.replace("’s ", "'s ").split()
+    # A possessive ("Iran's Supreme Leader ...") belongs to the title, not the name.
+    for i, w in enumerate(words):
+        if w.endswith(("'s", "’s")):
+            words = words[i + 1 :]
+            break
+    while len(words) > 1 and words[0].lower().rstrip(".") in TITLES:
+        words = words[1:]
+    return " ".join(words).strip(" ,.;:")
+
+
+def noun_phrase(token: Any) -> tuple[int, int]:
+    """Token index range of the noun phrase headed by ``token``, without clauses or appositions."""
+    left, right = token.i, token.i
+    for child in token.lefts:
+        if child.dep_ in ("compound", "amod", "det", "poss", "nmod", "nummod", "case", "quantmod"):
+            left = min(left, child.left_edge.i)
+    for child in token.rights:
+        if child.dep_ in ("compound", "flat", "case"):
+            right = max(right, child.right_edge.i)
+    return left, right
+
+
+def canonical(name: str, known: list[str]) -> str:
+    """The longest known full name ending with the same surname, else ``name``."""
+    last = name.split()[-1].lower() if name.split() else ""
+    best = name
+    for full in known:
+        parts = full.split()
+        if parts and parts[-1].lower() == last and len(full) > len(best):
+            best = full
+    return best
+
+
+def collect_mentions(doc: Any) -> list[Mention]:
+    """Every PERSON entity in ``doc`` with its role words (titles before it, appositions)."""
+    out: list[Mention] = []
+    for ent in doc.ents:
+        if ent.label_ != "PERSON":
+            continue
+        name = strip_titles(ent.text)
+        if not name or name.lower() in PRONOUNS:
+            continue
+        head = ent.root
+        lo, _ = noun_phrase(head)
+        roles = [t.lemma_.lower() for t in doc[lo : ent.end] if t.pos_ in ("NOUN", "PROPN", "ADJ")]
+        # Title words just before the name, whatever the parse made of them ("Supreme Leader Ali …").
+        i = ent.start - 1
+        while i >= 0 and i >= ent.start - 4 and doc[i].pos_ in ("NOUN", "PROPN", "ADJ"):
+            roles.append(doc[i].lemma_.lower())
+            i -= 1
+        roles += [w.lower().rstrip(".") for w in ent.text.split() if w.lower().rstrip(".") in TITLES]
+        roles = [ABBREVIATIONS.get(r.rstrip("."), r.rstrip(".")) for r in roles]
+        for child in head.children:
+            if child.dep_ == "appos":
+                roles += [t.lemma_.lower() for t in child.subtree if t.pos_ == "NOUN"]
+        if head.dep_ == "appos":
+            roles += [t.lemma_.lower() for t in doc[noun_phrase(head.head)[0] : head.head.i + 1]]
+        subject = head.dep_ in ("nsubj", "nsubjpass") or head.head.dep_ in ("nsubj", "nsubjpass")
+        out.append(Mention(ent.start_char, ent.end_char, name, subject=subject, roles=roles))
+    names = [m.name for m in out]
+    for m in out:
+        m.name = canonical(m.name, names)
+    return out
+
+
+def resolve(mentions: list[Mention], pos: int, role: str | None = None) -> Mention | None:
+    """The person a pronoun (``role`` None) or role noun at ``pos`` most likely refers to."""
+    earlier = [m for m in mentions if m.end <= pos]
+    if role:
+        fits = [m for m in earlier if role in m.roles]
+        if fits:
+            return fits[-1]
+        # A headline names the role before the article names the person.
+        later = [m for m in mentions if role in m.roles]
+        return later[0] if later else None
+    for wanted in (lambda m: m.speaker, lambda m: m.subject, lambda m: True):
+        # Only look back a few mentions for speakers/subjects: older ones are stale.
+        recent = earlier[-4:]
+        hits = [m for m in recent if wanted(m)]
+        if hits:
+            return hits[-1]
+    return None
