@@ -9,6 +9,7 @@ second on one core, which is what makes million-article clustering feasible.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -40,10 +41,9 @@ def _distill(target: Path) -> Any:
     # Write to a temporary sibling and rename, so a crash never leaves a half model behind.
     tmp = target.with_name(target.name + f".tmp{os.getpid()}")
     model.save_pretrained(str(tmp))
-    try:
+    # If another process won the race, its copy is as good as ours.
+    with contextlib.suppress(OSError):
         tmp.rename(target)
-    except OSError:
-        pass  # another process won the race; its copy is as good as ours
     return model
 
 

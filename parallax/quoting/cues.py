@@ -58,7 +58,7 @@ def _subject(token: Any) -> Any | None:
         for child in token.children:
             if child.dep_ in _SUBJ:
                 return child
-        if token.dep_ in ("conj", "advcl", "xcomp", "pcomp", "acl") and token.head is not token:
+        if token.dep_ in ("conj", "advcl", "xcomp", "pcomp", "acl") and token.head.i != token.i:
             token = token.head
             if token.dep_ == "prep":
                 token = token.head

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-from ..errors import InputError
+from ..errors import InputError, ParallaxError
 from ..records import Draft
 from .feeds import read_feed
 from .html import looks_like_html, read_html
@@ -131,7 +131,19 @@ def read_file(
     if not data.strip():
         ctx.skip(str(path), "empty", "empty file")
         return
-    yield from spec.read(path, data, ctx)
+    skips, found = ctx.skipped.total(), 0
+    try:
+        for draft in spec.read(path, data, ctx):
+            found += 1
+            yield draft
+    except ParallaxError:
+        raise
+    except Exception as exc:
+        # A reader bug or a library choking on hostile bytes costs this file, not the run.
+        ctx.skip(str(path), "reader error", f"cannot read as {spec.name} ({exc.__class__.__name__}: {exc})")
+        return
+    if not found and ctx.skipped.total() == skips:
+        ctx.skip(str(path), "no article text", f"no article text found in the {spec.name} file")
 
 
 def read_path(

@@ -86,6 +86,14 @@ def looks_binary(data: bytes) -> bool:
     return controls / len(head) > _CONTROL_SHARE
 
 
+def _known_encoding(name: str) -> str | None:
+    # Pages declare misspelt or invented charsets; those are ignored, not fatal.
+    try:
+        return codecs.lookup(name).name
+    except (LookupError, ValueError):
+        return None
+
+
 def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:
     """Decode with BOM sniffing, then strict UTF-8, the declared charset, cp1252, latin-1."""
     bom = _bom_encoding(data)
@@ -98,7 +106,7 @@ def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
-    candidates = [declared] if declared and codecs.lookup(declared).name != "utf-8" else []
+    candidates = [declared] if declared and _known_encoding(declared) not in (None, "utf-8") else []
     for encoding in [*candidates, "cp1252"]:
         try:
             text = data.decode(encoding)

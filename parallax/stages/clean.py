@@ -30,9 +30,10 @@ from importlib import resources
 
 from rapidfuzz import fuzz
 
+from ..lang import article_language
 from ..options import Options
 from ..pipeline import Corpus
-from ..records import Article, Draft
+from ..records import PARAGRAPH_SEP, Article, Draft
 
 BODY_WORDS = 12  # a line this long that ends a sentence is reporting, whatever it mentions
 _SECTIONS = ("whole", "short", "caption", "policy", "comments", "list")
@@ -364,7 +365,8 @@ def _article(draft: Draft, body: list[str], boilerplate: list[str]) -> Article:
         byline=draft.byline,
         published=draft.published,
         boilerplate=boilerplate,
-        language=draft.language,
+        # The text decides over the page's declared language: templates declare one site-wide.
+        language=article_language(PARAGRAPH_SEP.join(body), draft.language),
         url=draft.url,
         format=draft.format,
         warnings=list(draft.warnings),

@@ -24,11 +24,17 @@ class Ingest:
             if not Path(raw).exists():
                 raise InputError(f"input not found: {raw}")
         seen = {d.id: d.source for d in corpus.drafts}
-        for raw in corpus.inputs:
-            self._ingest_one(raw, corpus, seen)
+        before = len(corpus.drafts)
+        failed = {raw: problem for raw in corpus.inputs if (problem := self._ingest_one(raw, corpus, seen))}
+        if failed and len(corpus.drafts) == before:
+            raise InputError("; ".join(failed.values()))
+        # Other inputs gave articles: one unreadable input is reported, not fatal.
+        for raw, problem in failed.items():
+            corpus.warn(raw, f"skipped: {problem}", severity="error")
         return corpus
 
-    def _ingest_one(self, raw: str, corpus: Corpus, seen: dict[str, str]) -> None:
+    def _ingest_one(self, raw: str, corpus: Corpus, seen: dict[str, str]) -> str | None:
+        """Read one input; returns why it gave no article, or None."""
         ctx = ReadContext(warn=corpus.warn, max_article_bytes=self.options.max_article_bytes)
         found = 0
         for draft in read_path(raw, ctx):
@@ -38,8 +44,7 @@ class Ingest:
                 corpus.warn(draft.source, f"skipped: identical to {seen[draft.id]}")
                 continue
             self._add(draft, corpus, seen)
-        if found == 0:
-            raise InputError(f"no articles found in {raw} ({_reasons(ctx)})")
+        return None if found else f"no articles found in {raw} ({_reasons(ctx)})"
 
     def _add(self, draft: Draft, corpus: Corpus, seen: dict[str, str]) -> None:
         if len(corpus.drafts) >= self.options.max_articles:

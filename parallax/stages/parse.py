@@ -9,8 +9,8 @@ from ..pipeline import Corpus
 
 class Parse:
     name = "parse"
-    requires = ("articles",)
-    provides = ("docs",)
+    requires: tuple[str, ...] = ("articles",)
+    provides: tuple[str, ...] = ("docs",)
 
     def __init__(self, options: Options):
         self.options = options

@@ -1,0 +1,151 @@
+"""Claims stage: split articles into claims and align the same fact across outlets.
+
+A claim is a sentence of the clean body, or a clause where a long sentence
+joins independent clauses. Claims are embedded and, within each story,
+grouped by average-linkage agglomeration over pairs above
+``options.claim_threshold``. A group's kind says how widely it is reported,
+counting outlets (``Article.label``), not articles: ``consensus`` (at least
+half of the story's outlets and at least two), ``shared`` (two or more),
+``exclusive`` (one outlet).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ..nlp.embed import get_embedder
+from ..options import Options
+from ..pipeline import Corpus
+from ..records import Article, Claim, ClaimGroup, Span, Story
+
+MIN_WORDS = 4  # shorter "sentences" are subheadings, credits and captions' tails
+LONG_SENTENCE = 40  # tokens; longer sentences are split into independent clauses
+
+
+class Claims:
+    name = "claims"
+    requires: tuple[str, ...] = ("articles", "docs", "stories")
+    provides: tuple[str, ...] = ("claims", "claim_groups")
+
+    def __init__(self, options: Options):
+        self.options = options
+
+    def __call__(self, corpus: Corpus) -> Corpus:
+        embedder = get_embedder(self.options.embedder)
+        claims: list[Claim] = []
+        groups: list[ClaimGroup] = []
+        for story in corpus.stories:
+            arts = corpus.story_articles(story)
+            story_claims = []
+            for art in arts:
+                doc = corpus.docs.get(art.id)
+                if doc is None:
+                    corpus.warn(art.id, "no parse; claims skipped")
+                    continue
+                story_claims.extend(split_claims(art, doc))
+            if not story_claims:
+                continue
+            vectors = embedder.encode([c.text for c in story_claims])
+            groups.extend(align(story, arts, story_claims, vectors, self.options.claim_threshold))
+            claims.extend(story_claims)
+        corpus.claims = claims
+        corpus.claim_groups = groups
+        return corpus
+
+
+def split_claims(article: Article, doc: Any) -> list[Claim]:
+    """Sentences (or clauses of long sentences) with at least ``MIN_WORDS`` words."""
+    out: list[Claim] = []
+    for sent in doc.sents:
+        for start, end in _clauses(sent):
+            text = doc.text[start:end]
+            # Trim whitespace but keep offsets exact.
+            lead = len(text) - len(text.lstrip())
+            text = text.strip()
+            if sum(1 for w in text.split() if any(c.isalpha() for c in w)) < MIN_WORDS:
+                continue
+            begin = start + lead
+            span = Span(article.id, begin, begin + len(text))
+            out.append(Claim(f"{article.id}:c{len(out)}", span, text))
+    return out
+
+
+def _clauses(sent: Any) -> list[tuple[int, int]]:
+    """Char ranges: the sentence, cut at paragraph breaks and, if long, before coordinated clauses."""
+    cuts = [t.idx for t in sent if t.i > sent.start and "\n" in sent.doc[t.i - 1].text_with_ws]
+    if len(sent) > LONG_SENTENCE:
+        for tok in sent:
+            # "..., and <subject> <verb>": a coordinating conjunction joining two clauses with subjects.
+            if tok.dep_ == "cc" and tok.head.dep_ == "ROOT" and tok.i > sent.start + 5:
+                conj = [c for c in tok.head.children if c.dep_ == "conj" and c.i > tok.i]
+                if conj and any(c.dep_ in ("nsubj", "nsubjpass") for c in conj[0].children):
+                    cuts.append(tok.idx)
+    bounds = [sent.start_char, *sorted(set(cuts)), sent.end_char]
+    return [(a, b) for a, b in itertools.pairwise(bounds) if b > a]
+
+
+def align(
+    story: Story, articles: Sequence[Article], claims: Sequence[Claim], vectors: np.ndarray, threshold: float
+) -> list[ClaimGroup]:
+    """Group claims that state the same fact; set each claim's ``group_id``."""
+    clusters = _cluster(vectors, threshold)
+    labels = {a.id: a.label for a in articles}
+    n_outlets = len(set(labels.values()))
+    groups = []
+    for n, members in enumerate(sorted(clusters, key=min)):
+        gid = f"{story.id}:g{n}"
+        ids = [claims[i].span.article_id for i in members]
+        for i in members:
+            claims[i].group_id = gid
+        outlets = {labels.get(a, a) for a in ids}
+        central = _central(vectors, members)
+        groups.append(
+            ClaimGroup(
+                id=gid,
+                story_id=story.id,
+                claim_ids=[claims[i].id for i in members],
+                article_ids=sorted(set(ids)),
+                kind=group_kind(len(outlets), n_outlets),
+                text=claims[central].text,
+            )
+        )
+    return groups
+
+
+def group_kind(outlets: int, story_outlets: int) -> str:
+    if outlets >= 2 and outlets * 2 >= story_outlets:
+        return "consensus"
+    return "shared" if outlets >= 2 else "exclusive"
+
+
+def _central(vectors: np.ndarray, members: list[int]) -> int:
+    if len(members) == 1:
+        return members[0]
+    sub = vectors[members]
+    return members[int(np.argmax((sub @ sub.T).mean(axis=1)))]
+
+
+def _cluster(vectors: np.ndarray, threshold: float) -> list[list[int]]:
+    """Average-linkage merging, strongest pairs first; a merge needs mean similarity >= threshold."""
+    n = len(vectors)
+    sims = vectors @ vectors.T
+    rows, cols = np.nonzero(np.triu(sims, 1) >= threshold)
+    order = np.argsort(-sims[rows, cols], kind="stable")
+    owner = list(range(n))
+    members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    for k in order:
+        a, b = owner[rows[k]], owner[cols[k]]
+        if a == b:
+            continue
+        if float(sims[np.ix_(members[a], members[b])].mean()) < threshold:
+            continue
+        if len(members[a]) < len(members[b]):
+            a, b = b, a
+        for i in members[b]:
+            owner[i] = a
+        members[a].extend(members.pop(b))
+    return [sorted(m) for m in members.values()]

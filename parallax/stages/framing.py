@@ -1,0 +1,439 @@
+"""Framing stage: how each article presents the story, explained by its words.
+
+Four kinds of :class:`FramingSignal` per article, each with the spans that
+triggered it:
+
+- ``headline``: which actor and verb the headline leads with, compared with
+  the lead sentence (does the headline foreground a different actor?);
+- ``loaded``: terms from the loaded-terms lexicon (``parallax/data/loaded_terms.tsv``
+  plus ``options.lexicon``);
+- ``tone``: mean VADER sentiment of the sentences that mention each main actor;
+- ``topic``: the share of the article's text spent on each sub-topic, where
+  sub-topics are clusters of the story's sentence embeddings.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import ParallaxError
+from ..nlp import get_embedder, load_spacy
+from ..options import Options
+from ..pipeline import Corpus
+from ..records import Article, FramingSignal, Record, Span
+
+ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+LEXICON_COLUMNS = ("term", "category", "note", "source")
+MAX_ACTORS = 6
+MIN_TOPIC_TOKENS = 5
+
+
+class LexiconError(ParallaxError):
+    """A loaded-terms file that cannot be read."""
+
+
+@dataclass(frozen=True, slots=True)
+class LexiconEntry(Record):
+    term: str
+    category: str
+    note: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LexiconHit(Record):
+    entry: LexiconEntry
+    start: int
+    end: int
+
+
+class Lexicon:
+    """Loaded terms matched case-insensitively on word boundaries.
+
+    A term ending in ``*`` matches any word starting with it; the longest
+    term wins where two overlap ("a slap in the face" over "slap in the face").
+    """
+
+    def __init__(self, entries: Sequence[LexiconEntry]):
+        by_term: dict[str, LexiconEntry] = {}
+        for entry in entries:
+            by_term[entry.term.lower()] = entry  # later files override the packaged one
+        self.entries = tuple(by_term.values())
+        self._by_key = by_term
+        terms = sorted(by_term, key=len, reverse=True)
+        self._pattern = re.compile("|".join(f"(?P<t{i}>{_term_regex(t)})" for i, t in enumerate(terms)),
+                                   re.IGNORECASE) if terms else None
+        self._terms = terms
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def find(self, text: str, start: int = 0, end: int | None = None) -> list[LexiconHit]:
+        if self._pattern is None:
+            return []
+        hits = []
+        for m in self._pattern.finditer(text, start, len(text) if end is None else end):
+            term = self._terms[int(str(m.lastgroup)[1:])]
+            hits.append(LexiconHit(self._by_key[term], m.start(), m.end()))
+        return hits
+
+
+def _term_regex(term: str) -> str:
+    wildcard = term.endswith("*")
+    words = term.rstrip("*").split()
+    body = r"[\s-]+".join(re.escape(w) for w in words)
+    tail = r"[\w-]*" if wildcard else ""
+    return r"(?<!\w)" + body + tail + r"(?!\w)"
+
+
+def read_lexicon_file(path: Path | str) -> list[LexiconEntry]:
+    """Read a tab-separated lexicon (term, category, note, source; ``#`` comments)."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LexiconError(f"cannot read lexicon {path}: {exc}") from None
+    rows = csv.reader((ln for ln in lines if ln.strip() and not ln.startswith("#")), delimiter="\t")
+    entries = []
+    for row in rows:
+        if [c.strip().lower() for c in row[:2]] == ["term", "category"]:
+            continue
+        if len(row) < 2 or not row[0].strip():
+            raise LexiconError(f"lexicon {path}: each line needs at least a term and a category: {row!r}")
+        cells = [c.strip() for c in row] + ["", ""]
+        entries.append(LexiconEntry(cells[0], cells[1], cells[2], cells[3]))
+    return entries
+
+
+@functools.cache
+def load_lexicon(extra: str | None = None) -> Lexicon:
+    """The packaged lexicon plus, when given, the entries of ``extra`` (a path)."""
+    packaged = resources.files("parallax").joinpath("data", "loaded_terms.tsv")
+    entries = read_lexicon_file(str(packaged))
+    if extra:
+        entries += read_lexicon_file(extra)
+    return Lexicon(entries)
+
+
+class Framing:
+    name = "framing"
+    requires: tuple[str, ...] = ("articles", "docs")
+    provides: tuple[str, ...] = ("framing",)
+
+    def __init__(self, options: Options):
+        self.options = options
+
+    def __call__(self, corpus: Corpus) -> Corpus:
+        lexicon = load_lexicon(self.options.lexicon)
+        signals: list[FramingSignal] = []
+        titled = [a for a in corpus.articles if a.title and a.title.strip() and a.id in corpus.docs]
+        nlp = load_spacy(self.options.spacy_model) if titled else None
+        # Headlines are parsed in one batch: they are not part of the text the Parse stage saw.
+        title_docs = dict(zip((a.id for a in titled), nlp.pipe(a.title.strip() for a in titled if a.title),
+                              strict=True)) if nlp else {}
+        for art in corpus.articles:
+            doc = corpus.docs.get(art.id)
+            if doc is None:
+                corpus.warn(art.source, "framing skipped: article was not parsed")
+                continue
+            headline = headline_signal(art, doc, title_docs.get(art.id))
+            if headline is not None:
+                signals.append(headline)
+            signals.extend(loaded_signals(art, lexicon))
+        for group in _article_groups(corpus):
+            docs = {a.id: corpus.docs[a.id] for a in group if a.id in corpus.docs}
+            signals.extend(tone_signals(group, docs))
+            signals.extend(topic_signals(group, docs, self.options))
+        corpus.framing = signals
+        return corpus
+
+
+def _article_groups(corpus: Corpus) -> list[list[Article]]:
+    """Stories when a story stage has run, else the whole corpus as one story."""
+    if corpus.stories:
+        # Sorted so results do not depend on the order a (possibly incremental) run listed them.
+        return [sorted(corpus.story_articles(s), key=lambda a: a.id) for s in corpus.stories]
+    return [list(corpus.articles)]
+
+
+# --- headline focus ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Focus(Record):
+    """The actor and verb a sentence leads with (token offsets into its own text)."""
+
+    subject: str
+    verb: str
+    subject_start: int = -1
+    subject_end: int = -1
+    verb_start: int = -1
+    verb_end: int = -1
+
+
+def sentence_focus(sent: Any) -> Focus | None:
+    """Grammatical subject (widened to its entity or compound) and main verb of a parsed sentence."""
+    root = sent.root
+    verb = root
+    subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None:
+        # Headlines like "X tells Y that ..." may parse with the speech clause as root's complement.
+        for child in root.children:
+            inner = next((c for c in child.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if child.pos_ in ("VERB", "AUX") and inner is not None:
+                verb, subj = child, inner
+                break
+    if subj is None:
+        return None
+    # Titles before a name ("Iranian Supreme Leader Ali Khamenei") are what a headline
+    # often keeps ("Iran's leader"), so they belong to the subject.
+    left = [t for t in subj.lefts if t.dep_ in ("compound", "amod", "poss", "nmod")]
+    s_start = left[0].left_edge.idx if left else subj.idx
+    s_end = subj.idx + len(subj)
+    ent = next((e for e in sent.ents if e.start <= subj.i < e.end), None)
+    if ent is not None:
+        s_start, s_end = min(s_start, ent.start_char), max(s_end, ent.end_char)
+    text = sent.doc.text
+    return Focus(text[s_start:s_end], verb.lemma_.lower(), s_start, s_end, verb.idx, verb.idx + len(verb))
+
+
+def _content_set(text: str) -> set[str]:
+    return {w for w in re.findall(r"\w+", text.lower()) if len(w) > 2 and w not in {"the", "and"}}
+
+
+def _lead_sentence(doc: Any, skip_until: int) -> Any | None:
+    for sent in doc.sents:
+        if sent.start_char < skip_until:
+            continue
+        words = [t for t in sent if t.is_alpha]
+        if len(words) >= 8 and any(t.pos_ in ("VERB", "AUX") for t in sent):
+            return sent
+    return None
+
+
+def headline_signal(article: Article, doc: Any, tdoc: Any) -> FramingSignal | None:
+    """Compare who and what the headline (parsed as ``tdoc``) leads with against the lead sentence."""
+    if tdoc is None or not article.title:
+        return None
+    title = article.title.strip()
+    head = next((f for f in (sentence_focus(s) for s in tdoc.sents) if f is not None), None)
+    pos = article.text.find(title)
+    lead = _lead_sentence(doc, pos + len(title) if pos >= 0 else 0)
+    lead_focus = sentence_focus(lead) if lead is not None else None
+    if head is None:
+        return None
+    spans: list[Span] = []
+    if pos >= 0:
+        spans += [Span(article.id, pos + head.subject_start, pos + head.subject_end),
+                  Span(article.id, pos + head.verb_start, pos + head.verb_end)]
+    same = lead_focus is not None and bool(_content_set(head.subject) & _content_set(lead_focus.subject))
+    explanation = f"Headline leads with {head.subject!r} ({head.verb})"
+    if lead_focus is not None:
+        spans += [Span(article.id, lead_focus.subject_start, lead_focus.subject_end),
+                  Span(article.id, lead_focus.verb_start, lead_focus.verb_end)]
+        explanation += f"; lead sentence with {lead_focus.subject!r} ({lead_focus.verb})"
+        explanation += ": same actor" if same else ": the headline foregrounds a different actor"
+    return FramingSignal(article.id, "headline", f"{head.subject} / {head.verb}", 1.0 if same else 0.0,
+                         sorted(set(spans)), explanation)
+
+
+# --- loaded terms -----------------------------------------------------------------------------
+
+
+def loaded_signals(article: Article, lexicon: Lexicon) -> list[FramingSignal]:
+    """One signal per loaded term used, with every occurrence as a span."""
+    text = article.text
+    found: dict[str, list[LexiconHit]] = defaultdict(list)
+    for hit in lexicon.find(text):
+        found[hit.entry.term.lower()].append(hit)
+    out = []
+    for hits in found.values():
+        entry = hits[0].entry
+        words = sorted({text[h.start : h.end] for h in hits})
+        explanation = f"{entry.category}: {entry.note}" if entry.note else entry.category
+        if entry.source:
+            explanation += f" (lexicon source: {entry.source})"
+        out.append(FramingSignal(article.id, "loaded", ", ".join(words), float(len(hits)),
+                                 [Span(article.id, h.start, h.end) for h in hits], explanation))
+    return sorted(out, key=lambda s: s.spans[0])
+
+
+# --- tone toward actors -----------------------------------------------------------------------
+
+
+@functools.cache
+def _vader() -> Any:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    return SentimentIntensityAnalyzer()
+
+
+def actor_key(ent: Any) -> str:
+    """A key that joins "Ali Khamenei", "Ayatollah Khamenei" and "Khamenei's".
+
+    Empty for non-actors, including a nationality used as a modifier ("Iraqi
+    President"), which names the person rather than the people.
+    """
+    words = [t for t in ent if t.is_alpha]
+    if not words or ent.label_ not in ACTOR_LABELS:
+        return ""
+    if ent.label_ == "NORP" and ent.root.dep_ in ("amod", "compound"):
+        return ""
+    if ent.label_ == "PERSON":
+        return words[-1].text.lower()
+    text = " ".join(t.text for t in words).lower()
+    return text[4:] if text.startswith("the ") else text
+
+
+def main_actors(docs: Iterable[Any], limit: int = MAX_ACTORS) -> dict[str, str]:
+    """Most mentioned actors across the given docs: key -> most common surface name."""
+    counts: Counter[str] = Counter()
+    names: dict[str, Counter[str]] = defaultdict(Counter)
+    for doc in docs:
+        for ent in doc.ents:
+            key = actor_key(ent)
+            if key:
+                counts[key] += 1
+                names[key][ent.text] += 1
+    top = [k for k, n in counts.most_common(limit) if n >= 2]
+    return {k: max(names[k].items(), key=lambda kv: (kv[1], len(kv[0])))[0] for k in top}
+
+
+def tone_signals(articles: Sequence[Article], docs: dict[str, Any]) -> list[FramingSignal]:
+    """Mean sentence sentiment toward each main actor, per article (only sentences naming it)."""
+    actors = main_actors(docs[a.id] for a in articles if a.id in docs)
+    analyzer = _vader()
+    out = []
+    for art in articles:
+        doc = docs.get(art.id)
+        if doc is None:
+            continue
+        scored: dict[str, list[tuple[float, Any]]] = defaultdict(list)
+        for sent in doc.sents:
+            keys = {actor_key(e) for e in sent.ents} & actors.keys()
+            if keys:
+                score = float(analyzer.polarity_scores(sent.text)["compound"])
+                for key in keys:
+                    scored[key].append((score, sent))
+        for key, items in scored.items():
+            out.append(_tone_signal(art.id, actors[key], items))
+    return out
+
+
+def _tone_signal(article_id: str, actor: str, items: list[tuple[float, Any]]) -> FramingSignal:
+    mean = sum(s for s, _ in items) / len(items)
+    low = min(items, key=lambda x: x[0])
+    high = max(items, key=lambda x: x[0])
+    explanation = (f"mean VADER compound {mean:+.2f} over {len(items)} sentence(s) naming {actor}; "
+                   f"most negative ({low[0]:+.2f}): “{_clip(low[1].text)}”")
+    if high[1] is not low[1]:
+        explanation += f"; most positive ({high[0]:+.2f}): “{_clip(high[1].text)}”"
+    spans = [Span(article_id, s.start_char, s.end_char) for _, s in items]
+    return FramingSignal(article_id, "tone", actor, round(mean, 4), spans, explanation)
+
+
+def _clip(text: str, limit: int = 120) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --- sub-topic proportions --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TopicSentence(Record):
+    article_id: str
+    start: int
+    end: int
+    text: str
+
+
+def _topic_sentences(articles: Sequence[Article], docs: dict[str, Any]) -> list[TopicSentence]:
+    out = []
+    for art in articles:
+        doc = docs.get(art.id)
+        for sent in doc.sents if doc is not None else ():
+            if sum(t.is_alpha for t in sent) >= MIN_TOPIC_TOKENS:
+                out.append(TopicSentence(art.id, sent.start_char, sent.end_char, sent.text))
+    return out
+
+
+def kmeans(vectors: np.ndarray, k: int, iterations: int = 20, restarts: int = 4) -> np.ndarray:
+    """Cosine k-means, best of a few seeded restarts (deterministic).
+
+    Random rather than farthest-point starts: farthest points in news text are
+    boilerplate lines, which would leave the story itself in one cluster.
+    """
+    rng = np.random.default_rng(0)
+    best, best_fit = np.zeros(len(vectors), dtype=int), -np.inf
+    for _ in range(restarts):
+        means = vectors[rng.choice(len(vectors), size=k, replace=False)].copy()
+        labels = np.full(len(vectors), -1)
+        for _ in range(iterations):
+            new = np.argmax(vectors @ means.T, axis=1)
+            if np.array_equal(new, labels):
+                break
+            labels = new
+            for c in range(k):
+                centre = vectors[labels == c].sum(axis=0)
+                if np.any(centre):
+                    means[c] = centre / np.linalg.norm(centre)
+        fit = float(np.sum(np.max(vectors @ means.T, axis=1)))
+        if fit > best_fit:
+            best, best_fit = labels, fit
+    return best
+
+
+def _topic_keywords(sents: Sequence[TopicSentence], labels: np.ndarray, k: int) -> list[str]:
+    """Words frequent in a cluster and rare elsewhere, three per cluster."""
+    per: list[Counter[str]] = [Counter() for _ in range(k)]
+    for s, c in zip(sents, labels, strict=True):
+        per[c].update({w for w in re.findall(r"[a-z][a-z-]{3,}", s.text.lower()) if w not in _STOP})
+    total: Counter[str] = sum(per, Counter())
+    names = []
+    for c in range(k):
+        ranked = sorted(per[c], key=lambda w: (-per[c][w] ** 2 / total[w], w))
+        names.append(", ".join(ranked[:3]) or f"topic {c + 1}")
+    return names
+
+
+def topic_signals(articles: Sequence[Article], docs: dict[str, Any], options: Options) -> list[FramingSignal]:
+    """Each article's share of text (characters) per sub-topic of its story."""
+    sents = _topic_sentences(articles, docs)
+    if len(sents) < 4:
+        return []
+    k = max(2, min(8, round(math.sqrt(len(sents) / 2))))
+    labels = kmeans(get_embedder(options.embedder).encode([s.text for s in sents]), k)
+    names = _topic_keywords(sents, labels, k)
+    chars: dict[str, Counter[int]] = defaultdict(Counter)
+    for s, c in zip(sents, labels, strict=True):
+        chars[s.article_id][int(c)] += s.end - s.start
+    shares = {a: {c: n / sum(cnt.values()) for c, n in cnt.items()} for a, cnt in chars.items()}
+    out = []
+    for art_id, by_topic in shares.items():
+        for c, share in sorted(by_topic.items(), key=lambda kv: -kv[1]):
+            mean = sum(s.get(c, 0.0) for s in shares.values()) / len(shares)
+            spans = [Span(s.article_id, s.start, s.end) for s, lab in zip(sents, labels, strict=True)
+                     if lab == c and s.article_id == art_id]
+            explanation = (f"{share:.0%} of this article's text is on the sub-topic “{names[c]}” "
+                           f"({len(spans)} sentence(s)); the story's outlets average {mean:.0%}")
+            out.append(FramingSignal(art_id, "topic", names[c], round(share, 4), spans, explanation))
+    return out
+
+
+STOP_TEXT = (
+    "that this with from have said says will would were been their there they about which after "
+    "also into than more when what while where other could should over such them some only very "
+    "just like being does most many your these those then because against since during"
+)
+_STOP = frozenset(STOP_TEXT.split())

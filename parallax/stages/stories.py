@@ -1,0 +1,219 @@
+"""Stories stage: group articles that report the same event, incrementally.
+
+Articles are placed one at a time, oldest first (a stream, as they arrive):
+each new article's nearest already-placed articles come from the ANN index in
+:class:`~parallax.store.story_index.StoryIndex`; a neighbour votes for its
+story with its embedding cosine plus a bonus for shared named entities, and
+only if the two publication dates (when both are known) lie within
+``options.story_window_days``. The best story scoring at least the threshold
+takes the article; otherwise it opens a new story whose id derives from the
+article's id, so ids are stable across runs. A whole-article copy found by the
+Dedup stage always joins its original's story.
+
+Nothing already placed is ever moved, so a later run with the persisted index
+extends stories instead of re-clustering everything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..nlp.embed import Embedder, get_embedder
+from ..options import Options
+from ..pipeline import Corpus
+from ..records import Article, Story
+from ..store.story_index import IndexEntry, StoryIndex, day_number
+from .dedup import duplicate_groups
+
+NEIGHBOURS = 24
+# Weight of the shared-entity overlap (0..1) added to the embedding cosine.
+ENTITY_WEIGHT = 0.25
+# Static (model2vec) vectors are averaged word vectors; unrelated texts score
+# higher than with MiniLM, so their threshold sits higher by this much.
+THRESHOLD_SHIFT = {"minilm": 0.0, "model2vec": 0.2}
+EMBED_CHARS = 1200
+ENTITY_CHARS = 4000
+MAX_ENTITIES = 20
+KEYWORDS = 6
+
+# Capitalised words (with internal apostrophes, hyphens, dots) as cheap proper-noun evidence.
+_CAP = re.compile(r"(?<![\w’'])([A-Z][\w’'.-]*\w|[A-Z])")
+_SENT_START = re.compile(r"(?:^|[.!?:;\"“”‘’]\s+|\n)$")
+_STOP = frozenset(
+    """A An The This That These Those It Its He She They We You I In On At By For From Of To With And But Or
+    As If When While After Before Over Under About Into Than Then There Here What Which Who Whom Why How
+    Mr Mrs Ms Dr Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April
+    May June July August September October November December Read More Photo Image Getty Reuters AP
+    Advertisement Share Click""".split()  # noqa: SIM905 - a word list reads better as text
+)
+
+
+def entity_keys(text: str) -> list[str]:
+    """Most frequent capitalised tokens not at a sentence start: a cheap proper-noun set."""
+    counts: Counter[str] = Counter()
+    head = text[:ENTITY_CHARS]
+    for m in _CAP.finditer(head):
+        word = m.group(1).rstrip(".")
+        if word in _STOP or len(word) < 2:
+            continue
+        if _SENT_START.search(head[max(0, m.start() - 3) : m.start()]) and not _is_known(word, counts):
+            continue
+        counts[word] += 1
+    return [w for w, _ in counts.most_common(MAX_ENTITIES)]
+
+
+def _is_known(word: str, counts: Counter[str]) -> bool:
+    # A sentence-initial word is a name only when it was also seen mid-sentence.
+    return word in counts
+
+
+def embed_text(article: Article) -> str:
+    return f"{article.title or ''}\n{article.text[:EMBED_CHARS]}".strip()
+
+
+def story_id_for(article_id: str) -> str:
+    return "s" + hashlib.blake2b(article_id.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / (len(a) * len(b)) ** 0.5
+
+
+class Stories:
+    name = "stories"
+    requires: tuple[str, ...] = ("articles",)
+    provides: tuple[str, ...] = ("stories",)
+
+    def __init__(self, options: Options, index: StoryIndex | None = None, embedder: Embedder | None = None):
+        self.options = options
+        self.index = index
+        self._embedder = embedder
+        self.added: list[str] = []  # article ids placed by the last call, for StoryIndex.save
+        self.threshold = options.story_threshold + THRESHOLD_SHIFT.get(options.embedder, 0.0)
+
+    @classmethod
+    def from_store(cls, options: Options, store: object) -> Stories:
+        embedder = get_embedder(options.embedder)
+        return cls(options, StoryIndex.load(store, embedder.dim, embedder.name), embedder)
+
+    def save(self, store: object) -> None:
+        """Persist what the last run added to the index."""
+        if self.index is not None:
+            self.index.save(store)
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = get_embedder(self.options.embedder)
+        return self._embedder
+
+    def __call__(self, corpus: Corpus) -> Corpus:
+        if self.index is None:
+            self.index = StoryIndex(self.embedder.dim, self.embedder.name)
+        index = self.index
+        index.ensure(self.embedder.dim, self.embedder.name)
+        todo = sorted(
+            (a for a in corpus.articles if a.id not in index),
+            key=lambda a: (day_number(a.published) or 10**7, a.published or "", a.id),
+        )
+        touched = {sid for a in corpus.articles if (sid := index.story_of(a.id))}
+        vectors = self._encode(todo)
+        parents = duplicate_groups(corpus.reuse)
+        self.added = []
+        for art, vec in zip(todo, vectors, strict=True):
+            ents = entity_keys(art.text)
+            sid = self._place(art, vec, frozenset(ents), parents)
+            index.add(IndexEntry(art.id, sid, art.published, _title(art), ents), vec)
+            self.added.append(art.id)
+            touched.add(sid)
+        corpus.stories = self._stories(corpus.stories, touched)
+        return corpus
+
+    def _encode(self, articles: Sequence[Article]) -> np.ndarray:
+        if not articles:
+            return np.zeros((0, self.embedder.dim), dtype=np.float32)
+        size = max(1, self.options.batch_size)
+        parts = [
+            self.embedder.encode([embed_text(a) for a in articles[i : i + size]])
+            for i in range(0, len(articles), size)
+        ]
+        return np.vstack(parts)
+
+    def _place(self, art: Article, vec: np.ndarray, ents: frozenset[str], parents: dict[str, str]) -> str:
+        index = self.index
+        assert index is not None
+        parent = parents.get(art.id)
+        if parent is not None and (sid := index.story_of(parent)):
+            return sid
+        day = day_number(art.published)
+        k = NEIGHBOURS
+        while True:
+            best, blocked = self._best_story(vec, day, ents, k)
+            # Near-identical vectors outside the window can crowd out the ones inside it.
+            if best is not None or not blocked or k > NEIGHBOURS or k >= len(index):
+                break
+            k *= 4
+        return best or story_id_for(art.id)
+
+    def _best_story(
+        self, vec: np.ndarray, day: int | None, ents: frozenset[str], k: int
+    ) -> tuple[str | None, bool]:
+        index = self.index
+        assert index is not None
+        window = self.options.story_window_days
+        scores: dict[str, float] = {}
+        blocked = False
+        for pos, sim in index.search(vec, k):
+            score = sim + ENTITY_WEIGHT * _overlap(ents, index.entity_sets[pos])
+            if score < self.threshold:
+                continue
+            other = index.days[pos]
+            if day is not None and other is not None and abs(day - other) > window:
+                blocked = True
+                continue
+            sid = index.entries[pos].story_id
+            scores[sid] = max(scores.get(sid, 0.0), score)
+        if not scores:
+            return None, blocked
+        return max(scores.items(), key=lambda kv: (kv[1], kv[0]))[0], blocked
+
+    def _stories(self, existing: list[Story], touched: set[str]) -> list[Story]:
+        index = self.index
+        assert index is not None
+        known = {s.id: s for s in existing}
+        out = [s for s in existing if s.id not in touched]
+        for sid in sorted(touched):
+            out.append(self._story(sid, known.get(sid)))
+        return out
+
+    def _story(self, sid: str, old: Story | None) -> Story:
+        index = self.index
+        assert index is not None
+        members = index.members[sid]
+        entries = [index.entries[p] for p in members]
+        vecs = np.stack([index.vector(p) for p in members])
+        central = entries[int(np.argmax(vecs @ vecs.mean(axis=0)))]
+        counts = Counter(e for entry in entries for e in set(entry.entities))
+        dates = sorted(e.published for e in entries if e.published)
+        return Story(
+            id=sid,
+            article_ids=[e.article_id for e in entries],
+            title=(old.title if old and old.title else central.title),
+            keywords=[w for w, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:KEYWORDS]],
+            first_published=dates[0] if dates else None,
+            last_published=dates[-1] if dates else None,
+        )
+
+
+def _title(art: Article) -> str:
+    if art.title:
+        return art.title
+    first = art.paragraphs[0] if art.paragraphs else ""
+    return first if len(first) <= 120 else first[:117].rsplit(" ", 1)[0] + "…"
