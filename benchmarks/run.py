@@ -20,7 +20,8 @@ HERE = Path(__file__).resolve().parent
 def machine() -> str:
     mem = ""
     try:
-        total_kb = int(next(ln for ln in open("/proc/meminfo") if ln.startswith("MemTotal")).split()[1])
+        meminfo = Path("/proc/meminfo").read_text().splitlines()
+        total_kb = int(next(ln for ln in meminfo if ln.startswith("MemTotal")).split()[1])
         mem = f", {total_kb / 1024 / 1024:.0f} GiB RAM"
     except (OSError, StopIteration, ValueError):
         pass
@@ -30,7 +31,9 @@ def machine() -> str:
 
 def main(argv: list[str]) -> int:
     only = set(argv)
-    modules = sorted(p.stem for p in HERE.glob("bench_*.py") if not only or p.stem.removeprefix("bench_") in only)
+    modules = sorted(
+        p.stem for p in HERE.glob("bench_*.py") if not only or p.stem.removeprefix("bench_") in only
+    )
     failed = []
     for name in modules:
         print(f"== {name}", flush=True)
@@ -40,8 +43,10 @@ def main(argv: list[str]) -> int:
         if proc.returncode:
             failed.append(name)
     sections = [p.read_text(encoding="utf-8") for p in sorted(HERE.glob("results_*.md"))]
-    header = (f"# Parallax benchmark results\n\nMachine: {machine()}.\n"
-              f"Generated {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} by `make bench`.\n")
+    header = (
+        f"# Parallax benchmark results\n\nMachine: {machine()}.\n"
+        f"Generated {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} by `make bench`.\n"
+    )
     (HERE / "results.md").write_text(header + "\n" + "\n".join(sections), encoding="utf-8")
     print(f"wrote {HERE / 'results.md'}")
     return 1 if failed else 0

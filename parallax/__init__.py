@@ -2,11 +2,11 @@
 
 __version__ = "0.1.0"
 
-from .analyze import analyze, default_pipeline, show, stories  # noqa: E402
-from .errors import InputError, ParallaxError, StoreError  # noqa: E402
-from .options import Options, OptionsError  # noqa: E402
-from .pipeline import Corpus, Pipeline, PipelineError, Stage  # noqa: E402
-from .records import (  # noqa: E402
+from .analyze import analyze, default_pipeline, show, stories
+from .errors import InputError, ParallaxError, StoreError
+from .options import Options, OptionsError
+from .pipeline import Corpus, Pipeline, PipelineError, Stage
+from .records import (
     Article,
     Claim,
     ClaimGroup,
@@ -27,7 +27,7 @@ from .records import (  # noqa: E402
     Story,
     TimelineEvent,
 )
-from .store import Store  # noqa: E402
+from .store import Store
 
 __all__ = [
     "Article",

@@ -117,19 +117,23 @@ def _add_stored_story_mates(corpus: Corpus, store: Store) -> None:
         corpus.articles.extend(store.articles(wanted))
 
 
-def stories(store: Store, search: str | None = None, sort: str = "coverage", limit: int | None = None) -> list[dict[str, Any]]:
+def stories(
+    store: Store, search: str | None = None, sort: str = "coverage", limit: int | None = None
+) -> list[dict[str, Any]]:
     """Stored stories as summary rows for listing."""
     rows = []
     for story in store.stories(search=search, sort=sort, limit=limit):
         arts = store.articles(story.article_ids)
-        rows.append({
-            "id": story.id,
-            "title": story.title,
-            "articles": len(story.article_ids),
-            "outlets": sorted({a.label for a in arts}),
-            "first_published": story.first_published,
-            "last_published": story.last_published,
-        })
+        rows.append(
+            {
+                "id": story.id,
+                "title": story.title,
+                "articles": len(story.article_ids),
+                "outlets": sorted({a.label for a in arts}),
+                "first_published": story.first_published,
+                "last_published": story.last_published,
+            }
+        )
     return rows
 
 

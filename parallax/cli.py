@@ -28,7 +28,9 @@ def _options(ctx: click.Context, **overrides: Any) -> Options:
 
 @click.group(context_settings=CONTEXT)
 @click.version_option(package_name="parallax-news")
-@click.option("--config", type=click.Path(dir_okay=False), help="TOML config file (default: ./parallax.toml).")
+@click.option(
+    "--config", type=click.Path(dir_okay=False), help="TOML config file (default: ./parallax.toml)."
+)
 @click.pass_context
 def cli(ctx: click.Context, config: str | None) -> None:
     """Parallax: compare how outlets cover the same news story."""
@@ -41,13 +43,24 @@ def cli(ctx: click.Context, config: str | None) -> None:
 @click.option("--db", help="Database: a SQLite file (default parallax.db) or postgresql:// URL.")
 @click.option("--no-db", is_flag=True, help="Do not store anything.")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False), help="Write the analysis as JSON.")
-@click.option("--html", "html_out", type=click.Path(dir_okay=False), help="Write a self-contained HTML report.")
+@click.option(
+    "--html", "html_out", type=click.Path(dir_okay=False), help="Write a self-contained HTML report."
+)
 @click.option("--markdown", "md_out", type=click.Path(dir_okay=False), help="Write a Markdown report.")
 @click.option("--embedder", type=click.Choice(["minilm", "model2vec", "hashing"]), help="Embedding model.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.pass_context
-def analyze(ctx: click.Context, inputs: tuple[str, ...], db: str | None, no_db: bool, json_out: str | None,
-            html_out: str | None, md_out: str | None, embedder: str | None, quiet: bool) -> None:
+def analyze(
+    ctx: click.Context,
+    inputs: tuple[str, ...],
+    db: str | None,
+    no_db: bool,
+    json_out: str | None,
+    html_out: str | None,
+    md_out: str | None,
+    embedder: str | None,
+    quiet: bool,
+) -> None:
     """Analyse INPUTS (files or directories of .txt/.html/.jsonl articles)."""
     options = _options(ctx, db=db, embedder=embedder, progress=False if quiet else None)
     with _progress(options.progress) as progress:
@@ -63,11 +76,15 @@ def analyze(ctx: click.Context, inputs: tuple[str, ...], db: str | None, no_db: 
 @cli.command()
 @click.option("--db", help="Database file or URL.")
 @click.option("--search", "-s", help="Only stories whose title, text or outlet contains this.")
-@click.option("--sort", type=click.Choice(["coverage", "date", "title"]), default="coverage", show_default=True)
+@click.option(
+    "--sort", type=click.Choice(["coverage", "date", "title"]), default="coverage", show_default=True
+)
 @click.option("--limit", type=int, help="At most this many stories.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
-def stories(ctx: click.Context, db: str | None, search: str | None, sort: str, limit: int | None, as_json: bool) -> None:
+def stories(
+    ctx: click.Context, db: str | None, search: str | None, sort: str, limit: int | None, as_json: bool
+) -> None:
     """List stored stories."""
     options = _options(ctx, db=db)
     with _open_existing(options.db) as store:
@@ -79,14 +96,18 @@ def stories(ctx: click.Context, db: str | None, search: str | None, sort: str, l
         click.echo("no stories stored yet: run `parallax analyze DIR` first")
     for row in rows:
         outlets = ", ".join(row["outlets"])
-        click.echo(f"{row['id']}  {row['last_published'] or '----------'}  {row['articles']:>3} articles  "
-                   f"{row['title']}  [{outlets}]")
+        click.echo(
+            f"{row['id']}  {row['last_published'] or '----------'}  {row['articles']:>3} articles  "
+            f"{row['title']}  [{outlets}]"
+        )
 
 
 @cli.command()
 @click.argument("story_id")
 @click.option("--db", help="Database file or URL.")
-@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True
+)
 @click.option("--html", "html_out", type=click.Path(dir_okay=False), help="Also write the HTML report here.")
 @click.pass_context
 def show(ctx: click.Context, story_id: str, db: str | None, fmt: str, html_out: str | None) -> None:
@@ -125,25 +146,52 @@ def serve(ctx: click.Context, db: str | None, host: str, port: int) -> None:
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="Output directory (Parquet).")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True)
 @click.option("--scheduler", help="Address of a running Dask scheduler (default: start a LocalCluster).")
-@click.option("--partition-size", type=int, default=500, show_default=True, 
-              help="Input files per ingest partition; articles per analysis partition.")
+@click.option(
+    "--partition-size",
+    type=int,
+    default=500,
+    show_default=True,
+    help="Input files per ingest partition; articles per analysis partition.",
+)
 @click.option("--workers", type=int, help="LocalCluster worker processes (default: CPU count).")
-@click.option("--manifest", type=click.Path(dir_okay=False), help="CSV/JSON: per-file outlet, url, date, title.")
+@click.option(
+    "--manifest", type=click.Path(dir_okay=False), help="CSV/JSON: per-file outlet, url, date, title."
+)
 @click.option("--embedder", type=click.Choice(["minilm", "model2vec", "hashing"]), help="Embedding model.")
 @click.option("--stories-only", is_flag=True, help="Group into stories; skip the per-story analysis.")
 @click.pass_context
-def batch_command(ctx: click.Context, inputs: tuple[str, ...], out: str, engine: str, scheduler: str | None,
-                  partition_size: int, workers: int | None, manifest: str | None, embedder: str | None,
-                  stories_only: bool) -> None:
+def batch_command(
+    ctx: click.Context,
+    inputs: tuple[str, ...],
+    out: str,
+    engine: str,
+    scheduler: str | None,
+    partition_size: int,
+    workers: int | None,
+    manifest: str | None,
+    embedder: str | None,
+    stories_only: bool,
+) -> None:
     """Analyse INPUTS partition by partition (resumable) into Parquet under --out."""
     from .batch import batch
 
     options = _options(ctx, embedder=embedder)
-    result = batch(inputs, out, options, engine=engine, scheduler=scheduler, partition_size=partition_size,
-                   workers=workers, manifest=manifest, analyse=not stories_only)
-    click.echo(f"Analysed {result.articles} articles into {result.stories} stories in {result.seconds:.1f}s "
-               f"({result.partitions} partitions, {result.resumed} finished earlier). "
-               f"Load with: parallax load {out} --db URL")
+    result = batch(
+        inputs,
+        out,
+        options,
+        engine=engine,
+        scheduler=scheduler,
+        partition_size=partition_size,
+        workers=workers,
+        manifest=manifest,
+        analyse=not stories_only,
+    )
+    click.echo(
+        f"Analysed {result.articles} articles into {result.stories} stories in {result.seconds:.1f}s "
+        f"({result.partitions} partitions, {result.resumed} finished earlier). "
+        f"Load with: parallax load {out} --db URL"
+    )
     for issue in result.issues:
         click.echo(f"  skipped/warning: {issue.source}: {issue.message}", err=True)
 
@@ -159,8 +207,10 @@ def load_command(ctx: click.Context, directory: str, db: str | None) -> None:
     options = _options(ctx, db=db)
     with Store.open(options.db) as store:
         result = load(directory, store)
-    click.echo(f"Loaded {result.articles} articles, {result.stories} stories and {result.records} records "
-               f"into {options.db}")
+    click.echo(
+        f"Loaded {result.articles} articles, {result.stories} stories and {result.records} records "
+        f"into {options.db}"
+    )
 
 
 @cli.group(name="outlets")
@@ -236,7 +286,9 @@ def _open_existing(url: str) -> Store:
     return Store.open(url)
 
 
-def _write_outputs(corpus: Corpus, json_out: str | None, html_out: str | None, md_out: str | None) -> list[str]:
+def _write_outputs(
+    corpus: Corpus, json_out: str | None, html_out: str | None, md_out: str | None
+) -> list[str]:
     written = []
     if json_out:
         from .render.json import to_json
@@ -265,8 +317,10 @@ def _write(path: str, text: str) -> None:
 
 def _summary(corpus: Corpus, db: str | None, written: list[str]) -> None:
     outlets = {a.label for a in corpus.articles}
-    click.echo(f"Analysed {len(corpus.articles)} articles from {len(outlets)} outlets into "
-               f"{len(corpus.stories)} {'story' if len(corpus.stories) == 1 else 'stories'}.")
+    click.echo(
+        f"Analysed {len(corpus.articles)} articles from {len(outlets)} outlets into "
+        f"{len(corpus.stories)} {'story' if len(corpus.stories) == 1 else 'stories'}."
+    )
     for issue in corpus.issues:
         click.echo(f"  skipped/warning: {issue.source}: {issue.message}", err=True)
     if db:
@@ -320,8 +374,11 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:
         if os.environ.get("PARALLAX_DEBUG"):
             raise
-        click.echo(f"error: unexpected {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''} "
-                   "(set PARALLAX_DEBUG=1 for details)", err=True)
+        click.echo(
+            f"error: unexpected {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''} "
+            "(set PARALLAX_DEBUG=1 for details)",
+            err=True,
+        )
         sys.exit(1)
 
 

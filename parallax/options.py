@@ -97,7 +97,7 @@ def _from_env(env: Mapping[str, str]) -> dict[str, Any]:
 
 
 def _convert(key: str, raw: Any, kind: type) -> Any:
-    if raw is None or isinstance(raw, kind) and not (kind is int and isinstance(raw, bool)):
+    if raw is None or (isinstance(raw, kind) and not (kind is int and isinstance(raw, bool))):
         return raw
     try:
         if kind is bool:

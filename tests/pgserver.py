@@ -48,14 +48,22 @@ def postgres_server() -> Iterator[str]:
     if os.geteuid() == 0:
         shutil.chown(tmp, "postgres")
     port = _free_port()
-    subprocess.run(_as_user([f"{bindir}/initdb", "-D", data, "-U", "parallax", "--auth=trust", "-E", "UTF8"]),
-                   check=True, capture_output=True)
+    subprocess.run(
+        _as_user([f"{bindir}/initdb", "-D", data, "-U", "parallax", "--auth=trust", "-E", "UTF8"]),
+        check=True,
+        capture_output=True,
+    )
     opts = f"-p {port} -k {tmp} -c listen_addresses=127.0.0.1 -c fsync=off"
-    subprocess.run(_as_user([f"{bindir}/pg_ctl", "-D", data, "-o", opts, "-w", "-l", os.path.join(tmp, "log"), "start"]),
-                   check=True, capture_output=True)
+    subprocess.run(
+        _as_user([f"{bindir}/pg_ctl", "-D", data, "-o", opts, "-w", "-l", os.path.join(tmp, "log"), "start"]),
+        check=True,
+        capture_output=True,
+    )
     try:
         yield f"postgresql://parallax@127.0.0.1:{port}"
     finally:
-        subprocess.run(_as_user([f"{bindir}/pg_ctl", "-D", data, "-m", "immediate", "stop"]), capture_output=True)
+        subprocess.run(
+            _as_user([f"{bindir}/pg_ctl", "-D", data, "-m", "immediate", "stop"]), capture_output=True
+        )
         time.sleep(0.1)
         shutil.rmtree(tmp, ignore_errors=True)

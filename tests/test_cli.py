@@ -13,8 +13,19 @@ from parallax.cli import main
 @pytest.fixture(scope="module")
 def analysed(tmp_path_factory, example_dir):
     out = tmp_path_factory.mktemp("cli")
-    args = ["analyze", str(example_dir), "--db", str(out / "p.db"), "--json", str(out / "out.json"),
-            "--html", str(out / "report.html"), "--markdown", str(out / "report.md"), "--quiet"]
+    args = [
+        "analyze",
+        str(example_dir),
+        "--db",
+        str(out / "p.db"),
+        "--json",
+        str(out / "out.json"),
+        "--html",
+        str(out / "report.html"),
+        "--markdown",
+        str(out / "report.md"),
+        "--quiet",
+    ]
     main(args)
     return out
 
@@ -101,8 +112,12 @@ def test_failed_run_keeps_the_stored_data(analysed, tmp_path, capsys):
 def test_console_script_exit_code_without_traceback(tmp_path):
     binary = tmp_path / "data.txt"
     binary.write_bytes(bytes(range(256)) * 40)
-    proc = subprocess.run([sys.executable, "-m", "parallax.cli", "analyze", str(tmp_path), "--no-db", "--quiet"],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "parallax.cli", "analyze", str(tmp_path), "--no-db", "--quiet"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode != 0
     assert "Traceback" not in proc.stderr
     assert "error:" in proc.stderr

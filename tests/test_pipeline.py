@@ -24,8 +24,12 @@ def test_check_rejects_unknown_fields():
 
 
 def test_aspects_of_fields_are_accepted_and_tracked():
-    stages = [Fake("ingest", ("inputs",), ("drafts",)), Fake("clean", ("drafts",), ("articles",)),
-              Fake("meta", ("articles",), ("articles.metadata",)), Fake("s", ("articles.metadata",), ("stories",))]
+    stages = [
+        Fake("ingest", ("inputs",), ("drafts",)),
+        Fake("clean", ("drafts",), ("articles",)),
+        Fake("meta", ("articles",), ("articles.metadata",)),
+        Fake("s", ("articles.metadata",), ("stories",)),
+    ]
     corpus = Pipeline(stages)(Corpus())
     assert {"drafts", "articles", "articles.metadata", "stories"} <= corpus.provided
     assert all(s.calls == 1 for s in stages)

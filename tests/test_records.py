@@ -17,16 +17,27 @@ def test_span_overlap_requires_same_article():
 
 
 def test_nested_records_round_trip_through_json():
-    quote = Quote(id="q", article_id="a", span=Span("a", 3, 9), text="hello", speaker="X",
-                  speaker_span=Span("a", 10, 11))
+    quote = Quote(
+        id="q",
+        article_id="a",
+        span=Span("a", 3, 9),
+        text="hello",
+        speaker="X",
+        speaker_span=Span("a", 10, 11),
+    )
     back = Quote.from_dict(json.loads(json.dumps(quote.as_dict())))
     assert back == quote
     assert isinstance(back.span, Span) and isinstance(back.speaker_span, Span)
 
 
 def test_lists_of_records_and_tuples_round_trip():
-    cluster = QuoteCluster(id="c", story_id="s", canonical="x", quote_ids=["q"],
-                           variants=[QuoteVariant(text="x", quote_ids=["q"], article_ids=["a"], diff=[("=", "x")])])
+    cluster = QuoteCluster(
+        id="c",
+        story_id="s",
+        canonical="x",
+        quote_ids=["q"],
+        variants=[QuoteVariant(text="x", quote_ids=["q"], article_ids=["a"], diff=[("=", "x")])],
+    )
     back = QuoteCluster.from_dict(json.loads(json.dumps(cluster.as_dict())))
     assert isinstance(back.variants[0], QuoteVariant)
     assert back.variants[0].diff == [("=", "x")]

@@ -10,12 +10,27 @@ from parallax.store.db import migrations
 
 
 def _corpus(n=3, story="s1"):
-    arts = [Article(id=f"a{i}", source=f"f{i}.txt", paragraphs=[f"Paragraph {i} says something."],
-                    outlet=f"Outlet {i}", published=f"2023-04-2{i}") for i in range(n)]
+    arts = [
+        Article(
+            id=f"a{i}",
+            source=f"f{i}.txt",
+            paragraphs=[f"Paragraph {i} says something."],
+            outlet=f"Outlet {i}",
+            published=f"2023-04-2{i}",
+        )
+        for i in range(n)
+    ]
     corpus = Corpus(articles=arts, stories=[Story(id=story, article_ids=[a.id for a in arts], title="T")])
-    corpus.quotes = [Quote(id=f"q{i}", article_id=a.id, span=Span(a.id, 0, 9), text="Paragraph") for i, a in enumerate(arts)]
-    corpus.claims = [Claim(id=f"c{i}", span=Span(a.id, 0, 10), text="x", group_id="g") for i, a in enumerate(arts)]
-    corpus.claim_groups = [ClaimGroup(id="g", story_id=story, claim_ids=["c0"], article_ids=["a0"], kind="exclusive")]
+    corpus.quotes = [
+        Quote(id=f"q{i}", article_id=a.id, span=Span(a.id, 0, 9), text="Paragraph")
+        for i, a in enumerate(arts)
+    ]
+    corpus.claims = [
+        Claim(id=f"c{i}", span=Span(a.id, 0, 10), text="x", group_id="g") for i, a in enumerate(arts)
+    ]
+    corpus.claim_groups = [
+        ClaimGroup(id="g", story_id=story, claim_ids=["c0"], article_ids=["a0"], kind="exclusive")
+    ]
     corpus.timeline = {story: [TimelineEvent(date="2023-04-29", text="met", spans=[Span("a0", 0, 3)])]}
     corpus.provided |= {"articles", "stories", "quotes", "claims", "claim_groups", "timeline"}
     return corpus
@@ -92,3 +107,10 @@ def test_unopenable_database_is_a_store_error(tmp_path):
     junk.write_bytes(b"this is not a database" * 100)
     with pytest.raises(StoreError):
         Store.open(str(junk))
+
+
+def test_search_folds_non_ascii_case(any_store):
+    corpus = _corpus()
+    corpus.stories[0].title = "Élection à Zürich"
+    any_store.save(corpus)
+    assert [s.id for s in any_store.stories(search="ÉLECTION À")] == ["s1"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import re
 from collections.abc import Sequence
 from typing import Protocol
@@ -54,7 +55,7 @@ class HashingEmbedder:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text in enumerate(texts):
             words = _WORD.findall(text.lower())
-            for tok in words + [a + " " + b for a, b in zip(words, words[1:], strict=False)]:
+            for tok in words + [a + " " + b for a, b in itertools.pairwise(words)]:
                 col, sign = self._index(tok)
                 out[row, col] += sign
         return _normalise(out)

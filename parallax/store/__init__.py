@@ -149,8 +149,21 @@ class Store:
 
     def save_articles(self, articles: Iterable[Article]) -> None:
         rows = [
-            (a.id, a.source, a.outlet, a.title, a.byline, a.published, a.dateline, a.language, a.url,
-             a.format, a.text, json.dumps(a.as_dict(), ensure_ascii=False), _now())
+            (
+                a.id,
+                a.source,
+                a.outlet,
+                a.title,
+                a.byline,
+                a.published,
+                a.dateline,
+                a.language,
+                a.url,
+                a.format,
+                a.text,
+                json.dumps(a.as_dict(), ensure_ascii=False),
+                _now(),
+            )
             for a in articles
         ]
         self.executemany(
@@ -172,8 +185,16 @@ class Store:
                 " title = excluded.title, first_published = excluded.first_published,"
                 " last_published = excluded.last_published, n_articles = excluded.n_articles,"
                 " n_outlets = excluded.n_outlets, data = excluded.data, updated_at = excluded.updated_at",
-                (story.id, story.title, story.first_published, story.last_published,
-                 len(story.article_ids), max(len(outlets), 1), json.dumps(story.as_dict()), _now()),
+                (
+                    story.id,
+                    story.title,
+                    story.first_published,
+                    story.last_published,
+                    len(story.article_ids),
+                    max(len(outlets), 1),
+                    json.dumps(story.as_dict()),
+                    _now(),
+                ),
             )
             # An article belongs to one story: moving it removes the old link.
             for chunk in _chunks(story.article_ids):
@@ -191,7 +212,9 @@ class Store:
                 continue
             for chunk in _chunks(ids):
                 marks = ",".join("?" * len(chunk))
-                self.execute(f"DELETE FROM records WHERE kind = ? AND article_id IN ({marks})", (kind, *chunk))
+                self.execute(
+                    f"DELETE FROM records WHERE kind = ? AND article_id IN ({marks})", (kind, *chunk)
+                )
             self._insert(kind, [(r, None, _attr(r, path)) for r in getattr(corpus, kind)])
 
     def _save_story_records(self, corpus: Corpus) -> None:
@@ -210,7 +233,9 @@ class Store:
     def _save_entities(self, entities: Iterable[Entity]) -> None:
         self._insert("entities", [(e, None, None) for e in entities], upsert=True)
 
-    def _insert(self, kind: str, items: Iterable[tuple[Record, str | None, str | None]], upsert: bool = False) -> None:
+    def _insert(
+        self, kind: str, items: Iterable[tuple[Record, str | None, str | None]], upsert: bool = False
+    ) -> None:
         rows = []
         for record, story_id, article_id in items:
             rid = _record_id(record)
@@ -243,7 +268,9 @@ class Store:
     def article_ids(self) -> set[str]:
         return {r["id"] for r in self.query("SELECT id FROM articles")}
 
-    def stories(self, search: str | None = None, sort: str = "coverage", limit: int | None = None) -> list[Story]:
+    def stories(
+        self, search: str | None = None, sort: str = "coverage", limit: int | None = None
+    ) -> list[Story]:
         order = {
             "coverage": "n_outlets DESC, n_articles DESC, last_published DESC",
             "date": "last_published DESC, n_outlets DESC",
@@ -253,8 +280,11 @@ class Store:
             raise StoreError(f"unknown sort {sort!r}: use coverage, date or title")
         sql, params = "SELECT data FROM stories", []
         if search:
-            sql += (" WHERE LOWER(title) LIKE ? OR id IN (SELECT sa.story_id FROM story_articles sa"
-                    " JOIN articles a ON a.id = sa.article_id WHERE LOWER(a.body) LIKE ? OR LOWER(a.outlet) LIKE ?)")
+            sql += (
+                " WHERE LOWER(title) LIKE ? OR id IN (SELECT sa.story_id FROM story_articles sa"
+                " JOIN articles a ON a.id = sa.article_id"
+                " WHERE LOWER(a.body) LIKE ? OR LOWER(a.outlet) LIKE ?)"
+            )
             pattern = f"%{search.lower()}%"
             params = [pattern, pattern, pattern]
         sql += f" ORDER BY {order}, id"
@@ -279,7 +309,9 @@ class Store:
         for kind, cls in STORY_RECORDS.items():
             records = self._records(kind, "story_id", [story_id])
             setattr(corpus, kind, [cls.from_dict(d) for d in records])
-        corpus.timeline = {story_id: [TimelineEvent.from_dict(d) for d in self._records("timeline", "story_id", [story_id])]}
+        corpus.timeline = {
+            story_id: [TimelineEvent.from_dict(d) for d in self._records("timeline", "story_id", [story_id])]
+        }
         entity_ids = sorted({m.entity_id for m in corpus.mentions if m.entity_id})
         corpus.entities = [Entity.from_dict(d) for d in self._records("entities", "id", entity_ids)]
         corpus.provided |= set(ARTICLE_RECORDS) | set(STORY_RECORDS) | {"timeline", "entities"}
@@ -290,7 +322,8 @@ class Store:
         for chunk in _chunks(list(values)):
             marks = ",".join("?" * len(chunk))
             rows = self.query(
-                f"SELECT data FROM records WHERE kind = ? AND {column} IN ({marks}) ORDER BY id", (kind, *chunk)
+                f"SELECT data FROM records WHERE kind = ? AND {column} IN ({marks}) ORDER BY id",
+                (kind, *chunk),
             )
             out += [json.loads(r["data"]) for r in rows]
         return out
@@ -300,7 +333,10 @@ class Store:
     def run(self, inputs: Sequence[str]) -> Iterator[dict[str, Any]]:
         """Record a run; the summary dict the caller fills is stored when it ends."""
         run_id = uuid.uuid4().hex[:16]
-        self.execute("INSERT INTO runs (id, started_at, inputs) VALUES (?, ?, ?)", (run_id, _now(), json.dumps(list(inputs))))
+        self.execute(
+            "INSERT INTO runs (id, started_at, inputs) VALUES (?, ?, ?)",
+            (run_id, _now(), json.dumps(list(inputs))),
+        )
         summary: dict[str, Any] = {"run_id": run_id}
         try:
             yield summary

@@ -64,6 +64,8 @@ class Connection:
                 conn.execute("PRAGMA synchronous = NORMAL")
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open database {path}: {exc}") from None
+        # SQLite's LOWER() folds ASCII only; searches must match "À" as PostgreSQL does.
+        conn.create_function("LOWER", 1, lambda s: s.lower() if isinstance(s, str) else s, deterministic=True)
         conn.row_factory = sqlite3.Row
         return conn
 
