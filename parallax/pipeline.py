@@ -27,6 +27,7 @@ from .records import (
     Issue,
     Quote,
     QuoteCluster,
+    Record,
     Reuse,
     Story,
     TimelineEvent,
@@ -77,6 +78,31 @@ class Corpus:
 
     def warn(self, source: str, message: str, severity: str = "warning") -> None:
         self.issues.append(Issue(source=source, message=message, severity=severity))
+
+
+# Corpus fields of per-article records -> (record type, attribute path to the article id).
+ARTICLE_RECORDS: dict[str, tuple[type[Record], str]] = {
+    "quotes": (Quote, "article_id"),
+    "mentions": (EntityMention, "span.article_id"),
+    "claims": (Claim, "span.article_id"),
+    "framing": (FramingSignal, "article_id"),
+    "reuse": (Reuse, "target.article_id"),
+}
+# Corpus fields of per-story records (each has a story_id).
+STORY_RECORDS: dict[str, type[Record]] = {
+    "quote_clusters": QuoteCluster,
+    "claim_groups": ClaimGroup,
+    "contradictions": Contradiction,
+    "digests": Digest,
+}
+
+
+def record_article_id(kind: str, record: Record) -> str:
+    """The article a per-article record of corpus field ``kind`` belongs to."""
+    value: Any = record
+    for part in ARTICLE_RECORDS[kind][1].split("."):
+        value = getattr(value, part)
+    return str(value)
 
 
 CORPUS_FIELDS = frozenset(f.name for f in dataclasses.fields(Corpus)) - {"provided", "timings", "issues"}

@@ -15,7 +15,7 @@ from . import layout
 
 
 def _types() -> dict[str, type[Record]]:
-    from ..store import ARTICLE_RECORDS, STORY_RECORDS
+    from ..pipeline import ARTICLE_RECORDS, STORY_RECORDS
 
     kinds: dict[str, type[Record]] = {kind: cls for kind, (cls, _) in ARTICLE_RECORDS.items()}
     kinds.update(STORY_RECORDS)

@@ -18,7 +18,7 @@ import numpy as np
 
 from ..errors import ParallaxError
 from ..options import Options
-from ..pipeline import Corpus, Pipeline, Stage
+from ..pipeline import ARTICLE_RECORDS, STORY_RECORDS, Corpus, Pipeline, Stage, record_article_id
 from ..readers import ReadContext, read_file
 from ..readers.manifest import Manifest, load_manifest
 from ..records import Article, Issue, Record, Reuse
@@ -205,15 +205,13 @@ def load_partition(directory: Path) -> Corpus:
 
 def record_rows(corpus: Corpus) -> list[dict[str, Any]]:
     """Every derived record of a corpus as (kind, id, story id, article id, JSON) rows."""
-    from ..store import ARTICLE_RECORDS, STORY_RECORDS
-
     members = {a.id for a in corpus.articles}
     rows = []
-    for kind, (_, path) in ARTICLE_RECORDS.items():
+    for kind in ARTICLE_RECORDS:
         if kind not in corpus.provided:
             continue
         for rec in getattr(corpus, kind):
-            aid = _attr(rec, path)
+            aid = record_article_id(kind, rec)
             if kind == "reuse" and aid not in members:
                 continue  # stored with the partition that holds its target article
             rows.append(layout.record_row(kind, rec, getattr(rec, "id", None), None, aid))
@@ -232,12 +230,6 @@ def record_rows(corpus: Corpus) -> list[dict[str, Any]]:
     if "entities" in corpus.provided:
         rows += [layout.record_row("entities", e, e.id, None, None) for e in corpus.entities]
     return rows
-
-
-def _attr(record: Any, path: str) -> Any:
-    for part in path.split("."):
-        record = getattr(record, part)
-    return record
 
 
 def run_analysis(task: AnalysisTask) -> PartitionSummary:

@@ -23,6 +23,7 @@ from ..pipeline import Corpus
 from ..readers import ReadContext, read_path
 from ..stages.clean import Clean
 from ..stages.metadata import Metadata
+from .metrics import prf as counts_prf
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
@@ -35,9 +36,7 @@ def prf(predicted: str, truth: str) -> tuple[float, float, float]:
     """Token-level precision, recall and F1 of one extraction."""
     pred, gold = tokens(predicted), tokens(truth)
     overlap = sum((pred & gold).values())
-    p = overlap / sum(pred.values()) if pred else 0.0
-    r = overlap / sum(gold.values()) if gold else 0.0
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+    return counts_prf(overlap, sum(pred.values()), overlap, sum(gold.values()))
 
 
 def _mean(rows: Iterable[tuple[float, float, float]]) -> dict[str, float]:

@@ -31,6 +31,7 @@ from ..stages.claims import Claims
 from ..stages.digest import LOADED_CATEGORIES, Digest, digest_text, supported
 from ..stages.framing import Lexicon, load_lexicon
 from ..stages.parse import Parse
+from .metrics import prf
 
 SPLIT_DIR = Path("data") / "naacl2022_lrc_roundup_random_order_probe"
 SECTIONS = ("consensus", "partial")
@@ -82,10 +83,7 @@ def tokens(text: str) -> list[str]:
 
 
 def _f1(overlap: int, predicted: int, reference: int) -> float:
-    if not overlap:
-        return 0.0
-    precision, recall = overlap / predicted, overlap / reference
-    return 2 * precision * recall / (precision + recall)
+    return prf(overlap, predicted, overlap, reference)[2]
 
 
 def rouge_n(prediction: Sequence[str], reference: Sequence[str], n: int) -> float:

@@ -28,6 +28,7 @@ from ..options import Options
 from ..quoting.cues import SPEECH_VERBS
 from ..quoting.marks import find_segments, strip_marks
 from ..records import Article, Quote, Record
+from .metrics import prf
 
 _EDGE = " \t\n.,;:!?\"'“”‘’«»()—–-"
 CONVENTION = (
@@ -245,12 +246,6 @@ def _match(gold: list[GoldQuote], quotes: list[Quote]) -> list[tuple[GoldQuote, 
     return pairs
 
 
-def _prf(hit_p: int, n_p: int, hit_r: int, n_r: int) -> tuple[float, float, float]:
-    p = hit_p / n_p if n_p else 0.0
-    r = hit_r / n_r if n_r else 0.0
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
-
-
 def _exact(text: str, g: GoldQuote, q: Quote) -> bool:
     gs, ge = _norm(text, g.start, g.end)
     qs, qe = _norm(text, q.span.start, q.span.end)
@@ -265,8 +260,8 @@ def _scores(gold: list[GoldQuote], pairs: list[tuple[GoldQuote, Quote]], n_pred:
     hit = len({id(g) for g, _ in mine})
     exact = len({id(g) for g, q in mine if _exact(texts[g.article_id], g, q)})
     sc = Scores(gold=len(gold))
-    sc.exact_p, sc.exact_r, sc.exact_f1 = _prf(pred_exact, n_pred, exact, len(gold))
-    sc.overlap_p, sc.overlap_r, sc.overlap_f1 = _prf(pred_hit, n_pred, hit, len(gold))
+    sc.exact_p, sc.exact_r, sc.exact_f1 = prf(pred_exact, n_pred, exact, len(gold))
+    sc.overlap_p, sc.overlap_r, sc.overlap_f1 = prf(pred_hit, n_pred, hit, len(gold))
     first: dict[int, tuple[GoldQuote, Quote]] = {}
     for g, q in mine:
         first.setdefault(id(g), (g, q))

@@ -31,6 +31,7 @@ from ..pipeline import Corpus
 from ..records import Article, Record
 from ..stages.dedup import Dedup
 from ..stages.stories import Stories
+from .metrics import f1
 
 NEUS_SPLIT = "test"
 _BLOCK = re.compile(r"TITLE=>\s*(.*?)\s*ARTICLE=>\s*(.*)", re.S)
@@ -89,10 +90,6 @@ def bcubed(predicted: dict[str, str], gold: dict[str, str]) -> tuple[float, floa
     p = sum(pair[(predicted[i], gold[i])] / pred_size[predicted[i]] for i in items) / len(items)
     r = sum(pair[(predicted[i], gold[i])] / gold_size[gold[i]] for i in items) / len(items)
     return p, r
-
-
-def _f1(p: float, r: float) -> float:
-    return 2 * p * r / (p + r) if p + r else 0.0
 
 
 def load_basil(root: Path) -> list[tuple[Article, str]]:
@@ -194,7 +191,7 @@ def evaluate_set(name: str, items: Iterable[tuple[Article, str]], options: Optio
     predicted = {aid: s.id for s in corpus.stories for aid in s.article_ids}
     gold = {a.id: g for a, g in items}
     p, r = bcubed(predicted, gold)
-    return StorySetEval(name, round(p, 4), round(r, 4), round(_f1(p, r), 4), len(set(gold.values())),
+    return StorySetEval(name, round(p, 4), round(r, 4), round(f1(p, r), 4), len(set(gold.values())),
                         len(corpus.stories), len(items), round(seconds, 2))
 
 
@@ -204,7 +201,7 @@ def evaluate(path: Path, options: Options) -> StoryEval:
     p = sum(s.precision * s.articles for s in results) / n
     r = sum(s.recall * s.articles for s in results) / n
     return StoryEval(
-        precision=round(p, 4), recall=round(r, 4), f1=round(_f1(p, r), 4),
+        precision=round(p, 4), recall=round(r, 4), f1=round(f1(p, r), 4),
         gold_stories=sum(s.gold_stories for s in results),
         predicted_stories=sum(s.predicted_stories for s in results),
         articles=sum(s.articles for s in results), seconds=round(sum(s.seconds for s in results), 2),

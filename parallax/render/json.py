@@ -5,18 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from .. import __version__
-from ..pipeline import Corpus
+from ..pipeline import ARTICLE_RECORDS, STORY_RECORDS, Corpus, record_article_id
 from ..records import Story
-
-_ARTICLE_FIELDS = {"quotes": "article_id", "claims": "span.article_id", "mentions": "span.article_id",
-                   "framing": "article_id", "reuse": "target.article_id"}
-_STORY_FIELDS = ("quote_clusters", "claim_groups", "contradictions", "digests")
-
-
-def _attr(record: Any, path: str) -> Any:
-    for part in path.split("."):
-        record = getattr(record, part)
-    return record
 
 
 def article_view(article: Any) -> dict[str, Any]:
@@ -32,9 +22,9 @@ def story_view(corpus: Corpus, story: Story) -> dict[str, Any]:
     view: dict[str, Any] = story.as_dict()
     index = corpus.by_id()
     view["outlets"] = sorted({index[i].label for i in story.article_ids if i in index})
-    for name, path in _ARTICLE_FIELDS.items():
-        view[name] = [r.as_dict() for r in getattr(corpus, name) if _attr(r, path) in ids]
-    for name in _STORY_FIELDS:
+    for name in ARTICLE_RECORDS:
+        view[name] = [r.as_dict() for r in getattr(corpus, name) if record_article_id(name, r) in ids]
+    for name in STORY_RECORDS:
         view[name] = [r.as_dict() for r in getattr(corpus, name) if r.story_id == story.id]
     view["timeline"] = [e.as_dict() for e in corpus.timeline.get(story.id, [])]
     entity_ids = {m["entity_id"] for m in view["mentions"] if m.get("entity_id")}

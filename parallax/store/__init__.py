@@ -16,52 +16,17 @@ from contextlib import contextmanager
 from typing import Any
 
 from ..errors import StoreError
-from ..pipeline import Corpus
-from ..records import (
-    Article,
-    Claim,
-    ClaimGroup,
-    Contradiction,
-    Digest,
-    Entity,
-    EntityMention,
-    FramingSignal,
-    Quote,
-    QuoteCluster,
-    Record,
-    Reuse,
-    Story,
-    TimelineEvent,
-)
+from ..pipeline import ARTICLE_RECORDS, STORY_RECORDS, Corpus, record_article_id
+from ..records import Article, Entity, Record, Story, TimelineEvent
 from .db import Connection, migrations, split_sql
 
-__all__ = ["Store", "StoreError"]
+__all__ = ["ARTICLE_RECORDS", "STORY_RECORDS", "Store", "StoreError"]
 
-# Corpus field -> (record type, how to find its article id)
-ARTICLE_RECORDS: dict[str, tuple[type[Record], str]] = {
-    "quotes": (Quote, "article_id"),
-    "mentions": (EntityMention, "span.article_id"),
-    "claims": (Claim, "span.article_id"),
-    "framing": (FramingSignal, "article_id"),
-    "reuse": (Reuse, "target.article_id"),
-}
-STORY_RECORDS: dict[str, type[Record]] = {
-    "quote_clusters": QuoteCluster,
-    "claim_groups": ClaimGroup,
-    "contradictions": Contradiction,
-    "digests": Digest,
-}
 _CHUNK = 500
 
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-
-
-def _attr(record: Any, path: str) -> Any:
-    for part in path.split("."):
-        record = getattr(record, part)
-    return record
 
 
 def _record_id(record: Record) -> str:
@@ -207,7 +172,7 @@ class Store:
 
     def _save_article_records(self, corpus: Corpus) -> None:
         ids = [a.id for a in corpus.articles]
-        for kind, (_, path) in ARTICLE_RECORDS.items():
+        for kind in ARTICLE_RECORDS:
             if kind not in corpus.provided:
                 continue
             for chunk in _chunks(ids):
@@ -215,7 +180,7 @@ class Store:
                 self.execute(
                     f"DELETE FROM records WHERE kind = ? AND article_id IN ({marks})", (kind, *chunk)
                 )
-            self._insert(kind, [(r, None, _attr(r, path)) for r in getattr(corpus, kind)])
+            self._insert(kind, [(r, None, record_article_id(kind, r)) for r in getattr(corpus, kind)])
 
     def _save_story_records(self, corpus: Corpus) -> None:
         story_ids = [s.id for s in corpus.stories]
