@@ -104,6 +104,15 @@ def _weights() -> dict[str, dict[str, float]]:
 
 
 _WEIGHTS: Mapping[str, Mapping[str, float]] = MappingProxyType(_weights())
+# word -> its (language, weight) pairs: one dictionary probe per word instead of one per language.
+_BY_WORD: Mapping[str, tuple[tuple[str, float], ...]] = MappingProxyType({
+    w: tuple((code, weights[w]) for code, weights in _WEIGHTS.items() if w in weights)
+    for w in {w for weights in _WEIGHTS.values() for w in weights}
+})
+# A couple of thousand words settle the language; scoring a whole book only costs time.
+_SAMPLE_WORDS = 3000
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_OTHER_LETTER = re.compile(r"[^\W\d_A-Za-z]")
 
 
 @dataclass(slots=True, frozen=True)
@@ -122,19 +131,23 @@ class LanguageGuess(Record):
 
 def _script_language(text: str) -> str | None:
     """A language given away by a non-Latin script holding most letters, or None."""
-    letters = [c for c in text[:20_000] if c.isalpha()]
-    if not letters:
+    sample = text[:20_000]
+    if sample.isascii():
         return None
-    counts: Counter[str] = Counter()
-    for ch in letters:
+    others = _OTHER_LETTER.findall(sample)
+    total = len(others) + len(_ASCII_LETTER.findall(sample))
+    if not others or len(others) < total / 2:
+        return None  # mostly ASCII letters: Latin script, settled by the stopwords
+    counts: Counter[str] = Counter({"LATIN": total - len(others)})
+    for ch in others:
         name = unicodedata.name(ch, "")
         counts[name.split(" ", 1)[0]] += 1
     kana = counts["HIRAGANA"] + counts["KATAKANA"]
     # Japanese mixes kanji with kana: kana next to kanji means Japanese, not Chinese.
-    if kana and counts["CJK"] + kana >= len(letters) / 2:
+    if kana and counts["CJK"] + kana >= total / 2:
         return "ja"
     script, n = counts.most_common(1)[0]
-    if script in ("LATIN", "CYRILLIC") or n < len(letters) / 2:
+    if script in ("LATIN", "CYRILLIC") or n < total / 2:
         return None
     code = dict(_SCRIPTS).get(script)
     if code == "ar" and any(ch in _PERSIAN_LETTERS for ch in text[:20_000]):
@@ -147,12 +160,14 @@ def detect_language(text: str, min_words: int = MIN_WORDS) -> LanguageGuess:
     by_script = _script_language(text)
     if by_script is not None:
         return LanguageGuess(by_script, 1.0)
-    words = [w.lower().replace("’", "'") for w in _WORD.findall(text[:50_000])]
+    words = [w.lower().replace("’", "'") for w in _WORD.findall(text[:50_000])][:_SAMPLE_WORDS]
     if len(words) < min_words:
         return LanguageGuess(None, 0.0, words=len(words))
-    scores = {
-        code: sum(weights.get(w, 0.0) for w in words) / len(words) for code, weights in _WEIGHTS.items()
-    }
+    totals = dict.fromkeys(_WEIGHTS, 0.0)
+    for w in words:
+        for code, weight in _BY_WORD.get(w, ()):
+            totals[code] += weight
+    scores = {code: total / len(words) for code, total in totals.items()}
     ranked = sorted(scores, key=lambda c: scores[c], reverse=True)
     best, second = ranked[0], ranked[1]
     if scores[best] < _MIN_SHARE:

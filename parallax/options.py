@@ -27,7 +27,7 @@ class Options:
     # "minilm" (sentence-transformers, best quality), "model2vec" (static,
     # distilled from MiniLM, fast at scale) or "hashing" (no model, tests).
     embedder: str = "minilm"
-    story_threshold: float = 0.7
+    story_threshold: float = 0.65
     story_window_days: int = 7
     duplicate_threshold: float = 0.8
     reuse_threshold: float = 0.75

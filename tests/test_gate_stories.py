@@ -1,8 +1,10 @@
 """Quality gates: story grouping on the shared labelled sets (B-cubed F1 floors).
 
 Floors sit a little under what was measured (see the report in
-benchmarks/results_stories.md); NeuS has no article dates, so the time window
-cannot help there, which is why its floor is lower.
+benchmarks/results_stories.md). NeuS ``.source`` articles have no dates, so
+the time window cannot help there, and both NeuS sets group same-topic
+roundups of different days that embeddings barely tell apart: their floors
+are lower (see docs/stories.md for the ceiling analysis).
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ def sets(eval_dir):
     ("embedder", "name", "floor"),
     [
         ("minilm", "basil", 0.97),
-        ("model2vec", "basil", 0.93),
-        ("model2vec", "neus/test", 0.68),
+        ("model2vec", "basil", 0.95),
+        ("model2vec", "neus/test", 0.70),
+        ("model2vec", "neus/raw_crawled", 0.82),
     ],
 )
 def test_story_f1_floor(sets, options, embedder, name, floor):
@@ -34,9 +37,10 @@ def test_story_f1_floor(sets, options, embedder, name, floor):
 
 
 @pytest.mark.slow
-def test_minilm_neus_floor(sets, options):
-    result = evaluate_set("neus/test", sets["neus/test"], options)
-    assert result.f1 >= 0.79, result
+@pytest.mark.parametrize(("name", "floor"), [("neus/test", 0.83), ("neus/raw_crawled", 0.84)])
+def test_minilm_neus_floor(sets, options, name, floor):
+    result = evaluate_set(name, sets[name], options)
+    assert result.f1 >= floor, result
 
 
 def test_evaluate_reads_basil_dir(eval_dir, options):

@@ -17,6 +17,7 @@ from parallax.stages.metadata import (
     parse_dateline,
     site_outlet,
     split_site_suffix,
+    url_date,
 )
 
 
@@ -203,3 +204,27 @@ def test_html_title_line_removed_and_not_duplicated():
     assert art.paragraphs == [
         "Hundreds of harbour workers walked out on Tuesday after talks over a new pay deal collapsed."
     ]
+
+
+@pytest.mark.parametrize(
+    ("url", "day"),
+    [
+        ("https://www.cnbc.com/2021/10/18/supreme-court-sides-with-police.html", "2021-10-18"),
+        ("https://www.reuters.com/world/us/powell-dies-covid-2021-10-18/", "2021-10-18"),
+        ("https://example.com/news/20230429/iran-iraq", "2023-04-29"),
+        ("https://www.foxnews.com/politics/supreme-court-qualified-immunity", None),
+        ("https://example.com/2021/13/45/not-a-day", None),
+        ("https://example.com/story?id=2021/10/18", None),  # the query is not the permalink
+    ],
+)
+def test_url_date(url, day):
+    assert url_date(url) == day
+
+
+def test_date_from_url_only_when_the_text_has_none():
+    body = ["Iran's leader told the visiting Iraqi president that US troops must leave the country. " * 2]
+    undated = Article(id="u", source="u", paragraphs=list(body), url="https://x.example/2023/04/29/iran")
+    assert extract_metadata(undated, set()).published == "2023-04-29"
+    dated = Article(id="d", source="d", paragraphs=["Published: April 30, 2023", *body],
+                    url="https://x.example/2023/04/29/iran")
+    assert extract_metadata(dated, set()).published == "2023-04-30"

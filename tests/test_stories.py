@@ -137,3 +137,51 @@ def test_entity_keys_are_proper_nouns():
     keys = entity_keys(text)
     assert {"Geneva", "Norway", "Anna", "Berg"} <= set(keys)
     assert "The" not in keys and "Officials" not in keys and "Monday" not in keys
+
+
+class _TableEmbedder:
+    """Vectors given per title: the scoring rule is tested apart from any model."""
+
+    name = "table"
+    dim = 3
+
+    def __init__(self, table: dict[str, list[float]]):
+        self.table = table
+
+    def encode(self, texts):
+        rows = np.array([self.table[t.split("\n", 1)[0]] for t in texts], dtype=np.float32)
+        return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def _article(title: str, day: str, text: str = "plain words only here"):
+    from parallax.records import Article
+
+    return Article(id=title, source=title, paragraphs=[text], title=title, published=day)
+
+
+def _unit(degrees: float) -> list[float]:
+    rad = np.radians(degrees)
+    return [float(np.cos(rad)), float(np.sin(rad)), 0.0]
+
+
+def test_average_link_does_not_chain_through_one_member(options):
+    # The story's members sit at 0, 30 and 60 degrees; the newcomer at 95 is close to the
+    # 60-degree member only: single link would chain it in, the story's mean keeps it out.
+    table = {"a": _unit(0), "b": _unit(30), "c": _unit(60), "late": _unit(95)}
+    arts = [_article(t, "2023-04-29") for t in ("a", "b", "c", "late")]
+    stories = Stories(options, embedder=_TableEmbedder(table))
+    out = stories(Corpus(articles=arts))
+    assert _partition(out.stories) == {frozenset("abc"), frozenset({"late"})}
+    sid = next(s.id for s in out.stories if "a" in s.article_ids)
+    link = stories._link(sid, np.array(_unit(95), dtype=np.float32), None, frozenset())
+    assert link < stories.threshold < float(np.dot(_unit(95), _unit(60)))
+
+
+def test_nearer_day_wins_between_two_qualifying_stories(options):
+    # x is a little closer to "old" (28 degrees) than to "new" (30), but "old" ran two days earlier.
+    table = {"old": _unit(0), "new": _unit(58), "x": _unit(28)}
+    arts = [_article("old", "2023-04-24"), _article("new", "2023-04-26"), _article("x", "2023-04-26")]
+    stories = Stories(options, embedder=_TableEmbedder(table))
+    out = stories(Corpus(articles=arts))
+    story_of = {aid: s.id for s in out.stories for aid in s.article_ids}
+    assert story_of["x"] == story_of["new"] != story_of["old"]

@@ -6,8 +6,14 @@ Reads the shared story sets in their upstream layouts:
   article date = ``date``.
 * NeuS — a ``.source`` file, one story per line, ``TITLE=> … ARTICLE=> …``
   blocks joined by ``[SEP]`` (gold = line number, no dates); and
-  ``data/raw_crawled/*.jsonl`` (gold = story id; articles carry no dates of
-  their own, so none are given: the story date would leak the answer).
+  ``data/raw_crawled/*.jsonl`` (gold = story id). Raw articles carry no date
+  field: each gets the date in its own permalink when there is one (as the
+  Metadata stage reads it), else the date of the AllSides roundup that lists
+  it, which is the day of publication or a day or two after it (checked on
+  the articles whose URL has a date). Three stories a day on average share
+  those dates, so a date narrows the candidates without naming the story.
+  The ``.source`` files have neither dates nor URLs: their articles stay
+  undated, the hardest setting.
 
 Each set is clustered on its own by the Dedup and Stories stages, exactly as a
 run would.
@@ -30,6 +36,7 @@ from ..options import Options
 from ..pipeline import Corpus
 from ..records import Article, Record
 from ..stages.dedup import Dedup
+from ..stages.metadata import url_date
 from ..stages.stories import Stories
 from .metrics import f1
 
@@ -138,8 +145,10 @@ def load_neus_raw(path: Path) -> list[tuple[Article, str]]:
             paras = [p.strip() for p in item.get("newBody") or [] if p and p.strip()]
             if not paras:
                 continue
+            url = item.get("newsLink")
             art = Article(id=f"neusraw-{row['id']}-{side}", source=str(path), paragraphs=paras,
-                          title=item.get("newsTitle"), outlet=item.get("newsSource"))
+                          title=item.get("newsTitle"), outlet=item.get("newsSource"), url=url,
+                          published=url_date(url) or str(row.get("date") or "")[:10] or None)
             out.append((art, str(row["id"])))
     return out
 

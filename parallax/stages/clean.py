@@ -24,7 +24,7 @@ import hashlib
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -109,8 +109,11 @@ def words(line: str) -> list[str]:
 
 def word_count(line: str) -> int:
     """Words in a line; scripts written without spaces count one word per two characters."""
+    found = words(line)
+    if not _UNSPACED.search(line):
+        return len(found)
     n = 0
-    for w in words(line):
+    for w in found:
         wide = len(_UNSPACED.findall(w))
         n += max(1, wide // 2) if wide else 1
     return n
@@ -244,18 +247,19 @@ def _self_repeating(line: str) -> bool:
 def _line_reason(line: str, lex: Lexicon, templates: frozenset[str]) -> str | None:
     bare = line.strip(_STRIP_EDGES) or line
     body = is_body(line)
-    checks = (
-        ("symbols", not any(c.isalnum() for c in line)),
-        ("link", bool(_URL_ONLY.fullmatch(bare))),
-        ("comments", bool(lex.comments.fullmatch(bare))),
-        ("navigation", bool(lex.whole.fullmatch(bare))),
-        ("caption", bool(lex.caption.search(line)) or _self_repeating(line)),
-        ("comment policy", bool(lex.policy.search(line))),
-        ("furniture", not body and bool(lex.short.search(line))),
-        ("repeated", not body and line_key(line) in templates),
-        ("menu", _is_menu(line)),
+    # Lazily, in order: most lines are settled by the first cheap checks.
+    checks: tuple[tuple[str, Callable[[], bool]], ...] = (
+        ("symbols", lambda: not any(c.isalnum() for c in line)),
+        ("link", lambda: bool(_URL_ONLY.fullmatch(bare))),
+        ("comments", lambda: bool(lex.comments.fullmatch(bare))),
+        ("navigation", lambda: bool(lex.whole.fullmatch(bare))),
+        ("caption", lambda: bool(lex.caption.search(line)) or _self_repeating(line)),
+        ("comment policy", lambda: bool(lex.policy.search(line))),
+        ("furniture", lambda: not body and bool(lex.short.search(line))),
+        ("repeated", lambda: not body and line_key(line) in templates),
+        ("menu", lambda: _is_menu(line)),
     )
-    return next((reason for reason, hit in checks if hit), None)
+    return next((reason for reason, hit in checks if hit()), None)
 
 
 def _first_body(paras: Sequence[str]) -> int:

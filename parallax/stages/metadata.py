@@ -169,6 +169,23 @@ def parse_date(text: str, day_first: bool = False) -> str | None:
     return dt.date(*_ymd(m, day_first)).isoformat() if m else None
 
 
+# /2021/10/18/ or -2021-10-18 in a URL path: news sites' permalinks carry the day of publication.
+_URL_DATE = re.compile(r"[/_-]((?:19|20)\d\d)[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])(?=[/_.-]|$)")
+
+
+def url_date(url: str | None) -> str | None:
+    """ISO date of publication written in a permalink's path, if any."""
+    if not url:
+        return None
+    path = url.split("?", 1)[0].split("#", 1)[0]
+    for m in _URL_DATE.finditer(path):
+        try:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+        except ValueError:
+            continue
+    return None
+
+
 def date_line(line: str) -> str | None:
     """The ISO date when the whole line is a dateline of publication ("Published: April 29, 2023 22:31")."""
     m = find_date(line)
@@ -435,6 +452,8 @@ def extract_metadata(art: Article, known_sites: Collection[str] = ()) -> Article
         art.warnings.append(f"unrecognised date {raw_date!r}")
     if head.published is None and head.byline and head.byline.date:
         art.published = art.published or head.byline.date
+    # The text states no date: the permalink often does.
+    art.published = art.published or url_date(art.url)
     wire = _apply_dateline(art) if art.dateline is None else None
     art.outlet = _outlet(art, head, wire)
     return art

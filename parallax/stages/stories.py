@@ -2,10 +2,14 @@
 
 Articles are placed one at a time, oldest first (a stream, as they arrive):
 each new article's nearest already-placed articles come from the ANN index in
-:class:`~parallax.store.story_index.StoryIndex`; a neighbour votes for its
-story with its embedding cosine plus a bonus for shared named entities, and
-only if the two publication dates (when both are known) lie within
-``options.story_window_days``. The best story scoring at least the threshold
+:class:`~parallax.store.story_index.StoryIndex` and name the candidate
+stories. A candidate is scored by average link: the mean, over its members
+published within ``options.story_window_days`` of the article (all members
+when a date is missing), of the embedding cosine plus a bonus for shared named
+entities minus a small penalty per day between the two dates. Average link
+rather than the single nearest member keeps a story from chaining into its
+follow-ups (a vote, then the next week's recount), which share a topic and
+vocabulary but not the event. The best story scoring at least the threshold
 takes the article; otherwise it opens a new story whose id derives from the
 article's id, so ids are stable across runs. A whole-article copy found by the
 Dedup stage always joins its original's story.
@@ -33,9 +37,15 @@ from .dedup import duplicate_groups
 NEIGHBOURS = 24
 # Weight of the shared-entity overlap (0..1) added to the embedding cosine.
 ENTITY_WEIGHT = 0.25
+# Each day between two publication dates lowers their link by this much, so
+# that within the window same-day coverage outweighs last week's on the topic.
+DAY_PENALTY = 0.04
+# Average link looks at a story's most recent members only: bounded cost per
+# article however long a running story grows.
+MAX_LINKS = 64
 # Static (model2vec) vectors are averaged word vectors; unrelated texts score
 # higher than with MiniLM, so their threshold sits higher by this much.
-THRESHOLD_SHIFT = {"minilm": 0.0, "model2vec": 0.2}
+THRESHOLD_SHIFT = {"minilm": 0.0, "model2vec": 0.15}
 EMBED_CHARS = 1200
 ENTITY_CHARS = 4000
 MAX_ENTITIES = 20
@@ -167,22 +177,36 @@ class Stories:
     ) -> tuple[str | None, bool]:
         index = self.index
         assert index is not None
-        window = self.options.story_window_days
-        scores: dict[str, float] = {}
+        candidates: set[str] = set()
         blocked = False
-        for pos, sim in index.search(vec, k):
-            score = sim + ENTITY_WEIGHT * _overlap(ents, index.entity_sets[pos])
-            if score < self.threshold:
-                continue
-            other = index.days[pos]
-            if day is not None and other is not None and abs(day - other) > window:
+        for pos, _sim in index.search(vec, k):
+            if not self._in_window(day, index.days[pos]):
                 blocked = True
                 continue
-            sid = index.entries[pos].story_id
-            scores[sid] = max(scores.get(sid, 0.0), score)
+            candidates.add(index.entries[pos].story_id)
+        scores = {sid: self._link(sid, vec, day, ents) for sid in sorted(candidates)}
+        scores = {sid: score for sid, score in scores.items() if score >= self.threshold}
         if not scores:
             return None, blocked
         return max(scores.items(), key=lambda kv: (kv[1], kv[0]))[0], blocked
+
+    def _in_window(self, day: int | None, other: int | None) -> bool:
+        return day is None or other is None or abs(day - other) <= self.options.story_window_days
+
+    def _link(self, sid: str, vec: np.ndarray, day: int | None, ents: frozenset[str]) -> float:
+        """Average-link score of an article against a story's members inside its window."""
+        index = self.index
+        assert index is not None
+        members = [p for p in index.members[sid][-MAX_LINKS:] if self._in_window(day, index.days[p])]
+        if not members:
+            return 0.0
+        sims = np.stack([index.vector(p) for p in members]) @ vec
+        total = 0.0
+        for p, sim in zip(members, sims, strict=True):
+            other = index.days[p]
+            gap = abs(day - other) if day is not None and other is not None else 0
+            total += float(sim) + ENTITY_WEIGHT * _overlap(ents, index.entity_sets[p]) - DAY_PENALTY * gap
+        return total / len(members)
 
     def _stories(self, existing: list[Story], touched: set[str]) -> list[Story]:
         index = self.index
