@@ -35,6 +35,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 BBC = Path(os.environ.get("PARALLAX_EVAL_DIR", ROOT.parent / "shared" / "eval")) / "corpus" / "bbc"
 CONFIGS = ("single", "batch-local", "dask-2")
+# Articles per batch partition: small enough that two workers' loads even out.
+PARTITION = 100
 
 
 @dataclass(slots=True)
@@ -86,16 +88,15 @@ def child(config: str, src: str, out: str, embedder: str) -> Run:
     options = Options.build(env={}, embedder=embedder, progress=False)
     started = time.perf_counter()
     if config == "single":
-        from parallax.analyze import default_pipeline
-        from parallax.pipeline import Corpus
+        from parallax.analyze import analyze
 
-        # The whole pipeline in one process, as `parallax analyze --no-db` runs it.
-        corpus = default_pipeline(options)(Corpus(inputs=[src]))
+        # The whole pipeline in one process, as `parallax analyze` runs it without a database.
+        corpus = analyze([src], options)
         return Run(len(corpus.articles), len(corpus.stories), time.perf_counter() - started, corpus.timings)
     from parallax.batch import batch
 
     engine, workers = ("dask", 2) if config == "dask-2" else ("local", None)
-    result = batch([src], out, options, engine=engine, workers=workers, partition_size=250)
+    result = batch([src], out, options, engine=engine, workers=workers, partition_size=PARTITION)
     return Run(result.articles, result.stories, time.perf_counter() - started, result.timings)
 
 

@@ -8,13 +8,15 @@ is re-analysed with all its articles, old and new.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from .errors import InputError
 from .options import Options
-from .pipeline import Corpus, Pipeline, Progress, Stage
+from .pipeline import ARTICLE_RECORDS, STORY_RECORDS, Corpus, Pipeline, Progress, Stage, pack
+from .records import Reuse
 from .store import Store
 
 
@@ -92,13 +94,74 @@ def analyze(
     corpus = Pipeline(story_stages(options, index), corpus.provided)(corpus, progress)
     if store is not None:
         _add_stored_story_mates(corpus, store)
-    corpus = Pipeline(analysis_stages(options), corpus.provided)(corpus, progress)
+    corpus.drafts = []  # articles hold the clean text now; the raw drafts only cost memory
+    corpus = analyse(corpus, options, progress)
     if store is not None:
         with store.transaction():
             store.save(corpus)
             if index is not None:
                 index.save(store)
     return corpus
+
+
+# Articles per chunk of the analysis: enough stories to amortise the per-chunk work,
+# few enough that one chunk's spaCy parses (about 100 KB per article) stay small.
+ANALYSIS_CHUNK = 250
+
+
+def analyse(
+    corpus: Corpus, options: Options, progress: Progress | None = None, chunk: int = ANALYSIS_CHUNK
+) -> Corpus:
+    """The per-story analysis stages over whole stories, one chunk at a time.
+
+    Each chunk's parses are dropped once its records are merged, so the
+    memory the analysis holds does not grow with the corpus. Entities are
+    resolved within a chunk (as the batch engine does per partition); a
+    person known by several names in one story is still one entity.
+    """
+    pipeline = Pipeline(analysis_stages(options), corpus.provided)
+    groups = pack(corpus.stories, chunk)
+    if len(groups) <= 1:
+        return pipeline(corpus, progress)
+    by_id = corpus.by_id()
+    placed = {aid for s in corpus.stories for aid in s.article_ids}
+    loose = [a for a in corpus.articles if a.id not in placed]
+    parts = [([by_id[i] for s in g for i in s.article_ids if i in by_id], g) for g in groups]
+    if loose:
+        parts.append((loose, []))
+    reuse_of: dict[str, list[Reuse]] = defaultdict(list)
+    for r in corpus.reuse:
+        reuse_of[r.target.article_id].append(r)
+        if r.source.article_id != r.target.article_id:
+            reuse_of[r.source.article_id].append(r)
+    for number, (articles, stories) in enumerate(parts):
+        reuse = {id(r): r for a in articles for r in reuse_of.get(a.id, [])}
+        part = Corpus(inputs=corpus.inputs, articles=articles, stories=stories, reuse=list(reuse.values()),
+                      provided=set(corpus.provided))
+        _merge(corpus, pipeline(part))
+        if progress:
+            progress("analysis", number + 1, len(parts))
+    return corpus
+
+
+def _merge(corpus: Corpus, part: Corpus) -> None:
+    for name in [*ARTICLE_RECORDS, *STORY_RECORDS]:
+        if name != "reuse":
+            getattr(corpus, name).extend(getattr(part, name))
+    known = {e.id: e for e in corpus.entities}
+    for ent in part.entities:
+        if ent.id in known:  # the same entity in another chunk: one record with both chunks' evidence
+            old = known[ent.id]
+            old.aliases = sorted(set(old.aliases) | set(ent.aliases) - {old.name})
+            old.descriptors.update(ent.descriptors)
+        else:
+            known[ent.id] = ent
+            corpus.entities.append(ent)
+    corpus.timeline.update(part.timeline)
+    corpus.issues.extend(part.issues)
+    corpus.provided |= part.provided
+    for stage, seconds in part.timings.items():
+        corpus.timings[stage] = corpus.timings.get(stage, 0.0) + seconds
 
 
 def _load_index(store: Store | None) -> Any:

@@ -105,6 +105,22 @@ def record_article_id(kind: str, record: Record) -> str:
     return str(value)
 
 
+def pack(stories: Sequence[Story], size: int) -> list[list[Story]]:
+    """Whole stories in id order, cut into groups of about ``size`` articles (a bigger story stands alone)."""
+    groups: list[list[Story]] = []
+    current: list[Story] = []
+    count = 0
+    for story in sorted(stories, key=lambda s: s.id):
+        if current and count + len(story.article_ids) > size:
+            groups.append(current)
+            current, count = [], 0
+        current.append(story)
+        count += len(story.article_ids)
+    if current:
+        groups.append(current)
+    return groups
+
+
 CORPUS_FIELDS = frozenset(f.name for f in dataclasses.fields(Corpus)) - {"provided", "timings", "issues"}
 
 

@@ -21,6 +21,7 @@ partitions of whole stories.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Sequence
@@ -32,7 +33,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..options import Options
-from ..pipeline import Corpus, Pipeline
+from ..pipeline import Corpus, Pipeline, pack
 from ..records import Draft, Issue, Story
 from . import layout
 from .tasks import IngestTask, PartitionSummary
@@ -48,11 +49,17 @@ class CachedEmbedder:
     dim: int
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        missing = [t for t in texts if t not in self.cache]
+        keys = [text_key(t) for t in texts]
+        missing = [(k, t) for k, t in zip(keys, texts, strict=True) if k not in self.cache]
         if missing:
-            fresh = self.inner.encode(missing)  # type: ignore[attr-defined]
-            self.cache.update(zip(missing, fresh, strict=True))
-        return np.vstack([self.cache[t] for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
+            fresh = self.inner.encode([t for _, t in missing])  # type: ignore[attr-defined]
+            self.cache.update(zip((k for k, _ in missing), fresh, strict=True))
+        return np.vstack([self.cache[k] for k in keys]) if texts else np.zeros((0, self.dim), np.float32)
+
+
+def text_key(text: str) -> str:
+    """A short key for an embedded text: the cache holds one per article, not the text itself."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def gather(tasks: Sequence[IngestTask], max_articles: int) -> tuple[list[Draft], list[Issue]]:
@@ -82,24 +89,8 @@ def partition_vectors(tasks: Sequence[IngestTask]) -> dict[str, np.ndarray]:
     for task in tasks:
         for row in layout.read_rows(task.path, ["data", "vector"]):
             (article,) = layout.articles_from([row])
-            vectors[embed_text(article)] = np.frombuffer(row["vector"], dtype="<f4")
+            vectors[text_key(embed_text(article))] = np.frombuffer(row["vector"], dtype="<f4")
     return vectors
-
-
-def pack(stories: Sequence[Story], size: int) -> list[list[Story]]:
-    """Whole stories in id order, cut into groups of about ``size`` articles (a bigger story stands alone)."""
-    groups: list[list[Story]] = []
-    current: list[Story] = []
-    count = 0
-    for story in sorted(stories, key=lambda s: s.id):
-        if current and count + len(story.article_ids) > size:
-            groups.append(current)
-            current, count = [], 0
-        current.append(story)
-        count += len(story.article_ids)
-    if current:
-        groups.append(current)
-    return groups
 
 
 class Gather:

@@ -18,14 +18,16 @@ news medium), so every sentence's words stay inside a cited span;
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from ..options import Options
 from ..pipeline import Corpus
 from ..records import Article, Claim, ClaimGroup, Contradiction, DigestSentence, Record, Span, Story
 from ..records import Digest as StoryDigest
-from .framing import Lexicon, load_lexicon
+from .framing import Lexicon, LexiconHit, load_lexicon
 
 MAX_CONSENSUS = 10
 MAX_SHARED = 5
@@ -113,7 +115,28 @@ def _jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a or b else 0.0
 
 
-def score_variants(claims: Sequence[Claim], lexicon: Lexicon) -> list[Variant]:
+class HitFinder(Protocol):
+    """A :class:`Lexicon`, or anything that finds its terms the same way."""
+
+    def find(self, text: str) -> list[LexiconHit]: ...
+
+
+class _MemoLexicon:
+    """A lexicon that remembers the hits of each text: the same claims are looked up while
+    ranking groups and again while choosing their wording."""
+
+    def __init__(self, lexicon: Lexicon):
+        self.lexicon = lexicon
+        self._hits: dict[str, list[LexiconHit]] = {}
+
+    def find(self, text: str) -> list[LexiconHit]:
+        hits = self._hits.get(text)
+        if hits is None:
+            hits = self._hits[text] = self.lexicon.find(text)
+        return hits
+
+
+def score_variants(claims: Sequence[Claim], lexicon: HitFinder) -> list[Variant]:
     words = [content_words(c.text) for c in claims]
     out = []
     for i, claim in enumerate(claims):
@@ -126,7 +149,7 @@ def score_variants(claims: Sequence[Claim], lexicon: Lexicon) -> list[Variant]:
     return out
 
 
-def most_neutral(claims: Sequence[Claim], lexicon: Lexicon) -> Claim:
+def most_neutral(claims: Sequence[Claim], lexicon: HitFinder) -> Claim:
     """The variant without loaded terms, written as a sentence, with fewest evaluative words, then
     the most central."""
     by_id = {c.id: c for c in claims}
@@ -159,12 +182,21 @@ class _Builder:
     def __init__(self, corpus: Corpus, lexicon: Lexicon):
         self.articles = corpus.by_id()
         self.claims = {c.id: c for c in corpus.claims}
-        self.groups = corpus.claim_groups
-        self.contradictions = corpus.contradictions
-        self.lexicon = lexicon
+        # Indexed once so that each story and each disputed side looks only at its own items.
+        self.groups: dict[str, list[ClaimGroup]] = defaultdict(list)
+        for g in corpus.claim_groups:
+            if g.kind != "off-topic":
+                self.groups[g.story_id].append(g)
+        self.contradictions: dict[str, list[Contradiction]] = defaultdict(list)
+        for item in corpus.contradictions:
+            self.contradictions[item.story_id].append(item)
+        self.article_claims: dict[str, list[Claim]] = defaultdict(list)
+        for claim in self.claims.values():
+            self.article_claims[claim.span.article_id].append(claim)
+        self.lexicon = _MemoLexicon(lexicon)
 
     def story(self, story: Story) -> StoryDigest:
-        groups = [g for g in self.groups if g.story_id == story.id and g.kind != "off-topic"]
+        groups = self.groups.get(story.id, [])
         chosen: list[DigestSentence] = []
         consensus = self._ranked(g for g in groups if g.kind == "consensus")
         self._add(chosen, consensus, "consensus", MAX_CONSENSUS)
@@ -172,7 +204,7 @@ class _Builder:
         self._add(chosen, shared, "partial", MAX_SHARED)
         per_article = len(story.article_ids) * MAX_EXCLUSIVE_PER_ARTICLE
         self._add(chosen, self._exclusives(groups), "partial", per_article)
-        disputes = [c for c in self.contradictions if c.story_id == story.id][:MAX_DISPUTED]
+        disputes = self.contradictions.get(story.id, [])[:MAX_DISPUTED]
         for item in disputes:
             chosen.extend(self._disputed(item))
         return StoryDigest(story.id, chosen)
@@ -246,7 +278,9 @@ class _Builder:
         """Both sides of a contradiction, each as the claim that holds it and citing only that claim."""
         out = []
         for side in (item.left, item.right):
-            claim = next((c for c in self.claims.values() if c.span.overlaps(side)), None)
+            # Only claims in the side's own article can overlap it.
+            own = self.article_claims.get(side.article_id, [])
+            claim = next((c for c in own if c.span.overlaps(side)), None)
             span = claim.span if claim is not None else side
             art = self.articles.get(span.article_id)
             if art is None:

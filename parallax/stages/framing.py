@@ -14,12 +14,13 @@ triggered it:
 
 from __future__ import annotations
 
+import bisect
 import csv
 import functools
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -72,9 +73,14 @@ class Lexicon:
         self.entries = tuple(by_term.values())
         self._by_key = by_term
         terms = sorted(by_term, key=len, reverse=True)
-        self._pattern = re.compile("|".join(f"(?P<t{i}>{_term_regex(t)})" for i, t in enumerate(terms)),
-                                   re.IGNORECASE) if terms else None
+        regexes = [_term_regex(t) for t in terms]
+        self._pattern = _alternation(regexes, range(len(terms))) if terms else None
         self._terms = terms
+        # Python's re tries every alternative at every position of the text (~10 ms for a news
+        # article). Instead, only positions where a term can start are tried, each with just the
+        # alternatives (in the same order, so the same one wins) whose first character fits there.
+        self._by_char = _alternations_by_char(terms, regexes)
+        self._starts = _start_pattern(self._by_char) if self._by_char is not None else None
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -82,11 +88,28 @@ class Lexicon:
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[LexiconHit]:
         if self._pattern is None:
             return []
+        endpos = len(text) if end is None else end
         hits = []
-        for m in self._pattern.finditer(text, start, len(text) if end is None else end):
+        for m in self._matches(text, start, endpos):
             term = self._terms[int(str(m.lastgroup)[1:])]
             hits.append(LexiconHit(self._by_key[term], m.start(), m.end()))
         return hits
+
+    def _matches(self, text: str, start: int, endpos: int) -> Iterator[re.Match[str]]:
+        """What ``self._pattern.finditer`` yields, found faster."""
+        assert self._pattern is not None
+        if self._starts is None or self._by_char is None:
+            yield from self._pattern.finditer(text, start, endpos)
+            return
+        by_char, full, resume = self._by_char, self._pattern, start
+        for candidate in self._starts.finditer(text, start, endpos):
+            pos = candidate.start()
+            if pos < resume:
+                continue
+            m = by_char.get(text[pos], full).match(text, pos, endpos)
+            if m is not None:
+                yield m
+                resume = m.end()
 
 
 def _term_regex(term: str) -> str:
@@ -95,6 +118,41 @@ def _term_regex(term: str) -> str:
     body = r"[\s-]+".join(re.escape(w) for w in words)
     tail = r"[\w-]*" if wildcard else ""
     return r"(?<!\w)" + body + tail + r"(?!\w)"
+
+
+def _alternation(regexes: Sequence[str], indices: Iterable[int]) -> re.Pattern[str]:
+    """The terms' regexes as one alternation, each in group ``t<index>`` to say which matched."""
+    return re.compile("|".join(f"(?P<t{i}>{regexes[i]})" for i in indices), re.IGNORECASE)
+
+
+def _alternations_by_char(terms: Sequence[str], regexes: Sequence[str]) -> dict[str, re.Pattern[str]] | None:
+    """For each ASCII character, the alternation of the terms a match starting on it can be.
+
+    Which terms fit is decided by ``re`` itself, so its case folding (``k`` also matches the
+    Kelvin sign) is kept exactly; any other character falls back to the full alternation.
+    None when some term has no word to start with.
+    """
+    firsts = [t.rstrip("*").split()[0][0] if t.rstrip("*").split() else "" for t in terms]
+    if not all(firsts):
+        return None
+    tests = [re.compile(re.escape(f), re.IGNORECASE) for f in firsts]
+    compiled: dict[tuple[int, ...], re.Pattern[str]] = {}
+    out = {}
+    for code in range(128):
+        char = chr(code)
+        fit = tuple(i for i, test in enumerate(tests) if test.fullmatch(char))
+        if fit:
+            if fit not in compiled:
+                compiled[fit] = _alternation(regexes, fit)
+            out[char] = compiled[fit]
+    return out
+
+
+def _start_pattern(by_char: dict[str, re.Pattern[str]]) -> re.Pattern[str]:
+    """Positions where a term may start: not after a word character, on a character some term
+    starts with or on a non-ASCII one."""
+    chars = "".join(re.escape(c) for c in sorted(by_char))
+    return re.compile(rf"(?<!\w)(?=[{chars}]|[^\x00-\x7f])" if chars else r"(?<!\w)(?=[^\x00-\x7f])")
 
 
 def read_lexicon_file(path: Path | str) -> list[LexiconEntry]:
@@ -136,24 +194,25 @@ class Framing:
     def __call__(self, corpus: Corpus) -> Corpus:
         lexicon = load_lexicon(self.options.lexicon)
         signals: list[FramingSignal] = []
+        # Each doc is read once here and shared by the headline, tone and topic signals.
+        facts = {a.id: DocFacts(doc) for a in corpus.articles if (doc := corpus.docs.get(a.id)) is not None}
         titled = [a for a in corpus.articles if a.title and a.title.strip() and a.id in corpus.docs]
         nlp = load_spacy(self.options.spacy_model) if titled else None
         # Headlines are parsed in one batch: they are not part of the text the Parse stage saw.
         title_docs = dict(zip((a.id for a in titled), nlp.pipe(a.title.strip() for a in titled if a.title),
                               strict=True)) if nlp else {}
         for art in corpus.articles:
-            doc = corpus.docs.get(art.id)
-            if doc is None:
+            if art.id not in facts:
                 corpus.warn(art.source, "framing skipped: article was not parsed")
                 continue
-            headline = headline_signal(art, doc, title_docs.get(art.id))
+            headline = headline_signal(art, facts[art.id], title_docs.get(art.id))
             if headline is not None:
                 signals.append(headline)
             signals.extend(loaded_signals(art, lexicon))
         for group in _article_groups(corpus):
-            docs = {a.id: corpus.docs[a.id] for a in group if a.id in corpus.docs}
-            signals.extend(tone_signals(group, docs))
-            signals.extend(topic_signals(group, docs, self.options))
+            group_facts = {a.id: facts[a.id] for a in group if a.id in facts}
+            signals.extend(tone_signals(group, group_facts))
+            signals.extend(topic_signals(group, group_facts, self.options))
         corpus.framing = signals
         return corpus
 
@@ -161,9 +220,72 @@ class Framing:
 def _article_groups(corpus: Corpus) -> list[list[Article]]:
     """Stories when a story stage has run, else the whole corpus as one story."""
     if corpus.stories:
+        index = corpus.by_id()  # once, not once per story as corpus.story_articles would
         # Sorted so results do not depend on the order a (possibly incremental) run listed them.
-        return [sorted(corpus.story_articles(s), key=lambda a: a.id) for s in corpus.stories]
+        return [sorted((index[i] for i in s.article_ids if i in index), key=lambda a: a.id)
+                for s in corpus.stories]
     return [list(corpus.articles)]
+
+
+# --- what the signals read from a parsed article ----------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Sentence:
+    """A parsed sentence and what the signals read from it (``eq=False``: compared by identity)."""
+
+    span: Any  # the spaCy sentence
+    start_char: int
+    end_char: int
+    text: str
+    alpha: int  # alphabetic tokens
+    has_verb: bool
+    ents: list[Any]  # the entities inside it, as ``span.ents`` lists them
+    keys: set[str]  # their actor keys ("" for non-actors)
+
+
+class DocFacts:
+    """What framing reads from a spaCy doc, read once.
+
+    spaCy builds a new Python object on every token, span, ``doc.text`` and ``span.ents``
+    access (the last two walk the whole doc), so reading a doc again for each sentence and
+    each signal was most of this stage's time. Token attributes come from one ``to_array``.
+    """
+
+    def __init__(self, doc: Any):
+        from spacy.attrs import IS_ALPHA, ORTH, POS, SPACY
+        from spacy.parts_of_speech import AUX, VERB
+
+        self.doc = doc
+        cols = doc.to_array([ORTH, SPACY, IS_ALPHA, POS]).reshape(len(doc), 4)
+        self.text = _doc_text(doc, cols[:, 0].tolist(), cols[:, 1].tolist())
+        self.ents = list(doc.ents)
+        self.ent_keys = [actor_key(e) for e in self.ents]
+        alpha = [0, *np.cumsum(cols[:, 2]).tolist()]
+        verbs = [0, *np.cumsum(np.isin(cols[:, 3], (VERB, AUX))).tolist()]
+        ent_starts = [e.start for e in self.ents]
+        self.sents = []
+        for span in doc.sents:
+            start, end = span.start, span.end
+            # span.ents: the entities from the first starting in the sentence, up to one that ends past it.
+            first = last = bisect.bisect_left(ent_starts, start)
+            while last < len(self.ents) and self.ents[last].end <= end:
+                last += 1
+            start_char, end_char = span.start_char, span.end_char
+            self.sents.append(Sentence(span, start_char, end_char, self.text[start_char:end_char],
+                                       alpha[end] - alpha[start], verbs[end] > verbs[start],
+                                       self.ents[first:last], {self.ent_keys[i] for i in range(first, last)}))
+
+
+def _doc_text(doc: Any, orths: list[int], spaces: list[int]) -> str:
+    """``doc.text``, from the token strings rather than a Token object per token."""
+    strings = doc.vocab.strings
+    return "".join(strings[o] + " " if sp else strings[o] for o, sp in zip(orths, spaces, strict=True))
+
+
+def _facts(doc: Any) -> DocFacts:
+    """Accept a spaCy doc where callers outside this stage pass one."""
+    return doc if isinstance(doc, DocFacts) else DocFacts(doc)
 
 
 # --- headline focus ---------------------------------------------------------------------------
@@ -181,8 +303,11 @@ class Focus(Record):
     verb_end: int = -1
 
 
-def sentence_focus(sent: Any) -> Focus | None:
-    """Grammatical subject (widened to its entity or compound) and main verb of a parsed sentence."""
+def sentence_focus(sent: Any, text: str | None = None, ents: Sequence[Any] | None = None) -> Focus | None:
+    """Grammatical subject (widened to its entity or compound) and main verb of a parsed sentence.
+
+    ``text`` and ``ents``, when given, are the doc's text and the sentence's entities, already read.
+    """
     root = sent.root
     verb = root
     subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
@@ -200,10 +325,10 @@ def sentence_focus(sent: Any) -> Focus | None:
     left = [t for t in subj.lefts if t.dep_ in ("compound", "amod", "poss", "nmod")]
     s_start = left[0].left_edge.idx if left else subj.idx
     s_end = subj.idx + len(subj)
-    ent = next((e for e in sent.ents if e.start <= subj.i < e.end), None)
+    ent = next((e for e in (sent.ents if ents is None else ents) if e.start <= subj.i < e.end), None)
     if ent is not None:
         s_start, s_end = min(s_start, ent.start_char), max(s_end, ent.end_char)
-    text = sent.doc.text
+    text = sent.doc.text if text is None else text
     return Focus(text[s_start:s_end], verb.lemma_.lower(), s_start, s_end, verb.idx, verb.idx + len(verb))
 
 
@@ -211,27 +336,28 @@ def _content_set(text: str) -> set[str]:
     return {w for w in re.findall(r"\w+", text.lower()) if len(w) > 2 and w not in {"the", "and"}}
 
 
-def _lead_sentence(doc: Any, skip_until: int) -> Any | None:
-    for sent in doc.sents:
-        if sent.start_char < skip_until:
-            continue
-        words = [t for t in sent if t.is_alpha]
-        if len(words) >= 8 and any(t.pos_ in ("VERB", "AUX") for t in sent):
+def _lead_sentence(facts: DocFacts, skip_until: int) -> Sentence | None:
+    for sent in facts.sents:
+        if sent.start_char >= skip_until and sent.alpha >= 8 and sent.has_verb:
             return sent
     return None
 
 
 def headline_signal(article: Article, doc: Any, tdoc: Any) -> FramingSignal | None:
-    """Compare who and what the headline (parsed as ``tdoc``) leads with against the lead sentence."""
+    """Compare who and what the headline (parsed as ``tdoc``) leads with against the lead sentence.
+
+    ``doc`` is the article's :class:`DocFacts` (or its spaCy doc).
+    """
     if tdoc is None or not article.title:
         return None
     title = article.title.strip()
     head = next((f for f in (sentence_focus(s) for s in tdoc.sents) if f is not None), None)
-    pos = article.text.find(title)
-    lead = _lead_sentence(doc, pos + len(title) if pos >= 0 else 0)
-    lead_focus = sentence_focus(lead) if lead is not None else None
     if head is None:
         return None
+    facts = _facts(doc)
+    pos = article.text.find(title)
+    lead = _lead_sentence(facts, pos + len(title) if pos >= 0 else 0)
+    lead_focus = sentence_focus(lead.span, facts.text, lead.ents) if lead is not None else None
     spans: list[Span] = []
     if pos >= 0:
         spans += [Span(article.id, pos + head.subject_start, pos + head.subject_end),
@@ -296,12 +422,12 @@ def actor_key(ent: Any) -> str:
 
 
 def main_actors(docs: Iterable[Any], limit: int = MAX_ACTORS) -> dict[str, str]:
-    """Most mentioned actors across the given docs: key -> most common surface name."""
+    """Most mentioned actors across the given docs (:class:`DocFacts` or spaCy docs):
+    key -> most common surface name."""
     counts: Counter[str] = Counter()
     names: dict[str, Counter[str]] = defaultdict(Counter)
-    for doc in docs:
-        for ent in doc.ents:
-            key = actor_key(ent)
+    for facts in map(_facts, docs):
+        for ent, key in zip(facts.ents, facts.ent_keys, strict=True):
             if key:
                 counts[key] += 1
                 names[key][ent.text] += 1
@@ -310,17 +436,21 @@ def main_actors(docs: Iterable[Any], limit: int = MAX_ACTORS) -> dict[str, str]:
 
 
 def tone_signals(articles: Sequence[Article], docs: dict[str, Any]) -> list[FramingSignal]:
-    """Mean sentence sentiment toward each main actor, per article (only sentences naming it)."""
-    actors = main_actors(docs[a.id] for a in articles if a.id in docs)
+    """Mean sentence sentiment toward each main actor, per article (only sentences naming it).
+
+    ``docs`` maps article ids to :class:`DocFacts` (or spaCy docs).
+    """
+    facts = {i: _facts(d) for i, d in docs.items()}
+    actors = main_actors(facts[a.id] for a in articles if a.id in facts)
     analyzer = _vader()
     out = []
     for art in articles:
-        doc = docs.get(art.id)
+        doc = facts.get(art.id)
         if doc is None:
             continue
-        scored: dict[str, list[tuple[float, Any]]] = defaultdict(list)
+        scored: dict[str, list[tuple[float, Sentence]]] = defaultdict(list)
         for sent in doc.sents:
-            keys = {actor_key(e) for e in sent.ents} & actors.keys()
+            keys = sorted(sent.keys & actors.keys())  # sorted: a set's order varies with the hash seed
             if keys:
                 score = float(analyzer.polarity_scores(sent.text)["compound"])
                 for key in keys:
@@ -330,7 +460,7 @@ def tone_signals(articles: Sequence[Article], docs: dict[str, Any]) -> list[Fram
     return out
 
 
-def _tone_signal(article_id: str, actor: str, items: list[tuple[float, Any]]) -> FramingSignal:
+def _tone_signal(article_id: str, actor: str, items: list[tuple[float, Sentence]]) -> FramingSignal:
     mean = sum(s for s, _ in items) / len(items)
     low = min(items, key=lambda x: x[0])
     high = max(items, key=lambda x: x[0])
@@ -358,12 +488,12 @@ class TopicSentence(Record):
     text: str
 
 
-def _topic_sentences(articles: Sequence[Article], docs: dict[str, Any]) -> list[TopicSentence]:
+def _topic_sentences(articles: Sequence[Article], docs: dict[str, DocFacts]) -> list[TopicSentence]:
     out = []
     for art in articles:
         doc = docs.get(art.id)
         for sent in doc.sents if doc is not None else ():
-            if sum(t.is_alpha for t in sent) >= MIN_TOPIC_TOKENS:
+            if sent.alpha >= MIN_TOPIC_TOKENS:
                 out.append(TopicSentence(art.id, sent.start_char, sent.end_char, sent.text))
     return out
 
@@ -408,23 +538,27 @@ def _topic_keywords(sents: Sequence[TopicSentence], labels: np.ndarray, k: int) 
 
 
 def topic_signals(articles: Sequence[Article], docs: dict[str, Any], options: Options) -> list[FramingSignal]:
-    """Each article's share of text (characters) per sub-topic of its story."""
-    sents = _topic_sentences(articles, docs)
+    """Each article's share of text (characters) per sub-topic of its story.
+
+    ``docs`` maps article ids to :class:`DocFacts` (or spaCy docs).
+    """
+    sents = _topic_sentences(articles, {i: _facts(d) for i, d in docs.items()})
     if len(sents) < 4:
         return []
     k = max(2, min(8, round(math.sqrt(len(sents) / 2))))
     labels = kmeans(get_embedder(options.embedder).encode([s.text for s in sents]), k)
     names = _topic_keywords(sents, labels, k)
     chars: dict[str, Counter[int]] = defaultdict(Counter)
-    for s, c in zip(sents, labels, strict=True):
-        chars[s.article_id][int(c)] += s.end - s.start
+    by_pair: dict[tuple[str, int], list[Span]] = defaultdict(list)
+    for s, c in zip(sents, labels.tolist(), strict=True):
+        chars[s.article_id][c] += s.end - s.start
+        by_pair[s.article_id, c].append(Span(s.article_id, s.start, s.end))
     shares = {a: {c: n / sum(cnt.values()) for c, n in cnt.items()} for a, cnt in chars.items()}
+    means = {c: sum(s.get(c, 0.0) for s in shares.values()) / len(shares) for c in range(k)}
     out = []
     for art_id, by_topic in shares.items():
         for c, share in sorted(by_topic.items(), key=lambda kv: -kv[1]):
-            mean = sum(s.get(c, 0.0) for s in shares.values()) / len(shares)
-            spans = [Span(s.article_id, s.start, s.end) for s, lab in zip(sents, labels, strict=True)
-                     if lab == c and s.article_id == art_id]
+            mean, spans = means[c], by_pair[art_id, c]
             explanation = (f"{share:.0%} of this article's text is on the sub-topic “{names[c]}” "
                            f"({len(spans)} sentence(s)); the story's outlets average {mean:.0%}")
             out.append(FramingSignal(art_id, "topic", names[c], round(share, 4), spans, explanation))
