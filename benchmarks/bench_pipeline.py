@@ -161,7 +161,7 @@ def report(rows: list[tuple[int, str, Run]], embedder: str) -> str:
         "## Pipeline throughput (`benchmarks/bench_pipeline.py`)",
         "",
         f"Full analysis (front, stories, every analysis stage) of BBC News text, embedder `{embedder}`, "
-        f"{os.cpu_count()} cores shared with other work. Peak memory = summed RSS of the process tree.",
+        f"{os.cpu_count()} cores. Peak memory = summed RSS of the process tree.",
         "",
         "| articles | configuration | stories | seconds | articles/s | vs single | peak MiB |",
         "|---:|---|---:|---:|---:|---:|---:|",

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from coverage_helpers import by_file, story_corpus
 
@@ -91,3 +92,18 @@ def test_offtopic_keeps_exclusive_context(offtopic, files):
     ]
     assert biden
     assert all(g.kind != "off-topic" for g in biden)
+
+
+def test_claim_clustering_scales_to_a_huge_story():
+    # 6,000 claims (a story of hundreds of articles) around 600 facts: the candidate pairs stay
+    # linear in the claims, and each fact's claims still end up in one group.
+    from parallax.stages.claims import _cluster
+
+    rng = np.random.default_rng(3)
+    centres = rng.normal(size=(600, 64))
+    labels = np.repeat(np.arange(600), 10)
+    vectors = centres[labels] + 0.15 * rng.normal(size=(6000, 64))
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    groups = _cluster(vectors.astype(np.float32), 0.8)
+    assert all(len(set(labels[g].tolist())) == 1 for g in groups)
+    assert len(groups) == 600

@@ -129,23 +129,57 @@ def _central(vectors: np.ndarray, members: list[int]) -> int:
     return members[int(np.argmax((sub @ sub.T).mean(axis=1)))]
 
 
+# Candidate merges per claim: its strongest few neighbours. A story of hundreds of
+# articles has tens of thousands of claims; all pairs would be quadratic.
+CLAIM_NEIGHBOURS = 16
+_BLOCK = 1024
+
+
+def _candidate_pairs(vectors: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(rows, cols, sims) of pairs i < j where j is among i's nearest claims (or i among j's)."""
+    n = len(vectors)
+    k = min(CLAIM_NEIGHBOURS, n - 1)
+    found: set[tuple[int, int]] = set()
+    rows: list[int] = []
+    cols: list[int] = []
+    sims: list[float] = []
+    for start in range(0, n, _BLOCK):
+        block = vectors[start : start + _BLOCK] @ vectors.T
+        for off, row in enumerate(block):
+            i = start + off
+            row[i] = -np.inf
+            near = np.argpartition(-row, k - 1)[:k] if k < n - 1 else np.arange(n)
+            for j in near.tolist():
+                pair = (min(i, j), max(i, j))
+                if i != j and row[j] >= threshold and pair not in found:
+                    found.add(pair)
+                    rows.append(pair[0])
+                    cols.append(pair[1])
+                    sims.append(float(row[j]))
+    return np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64), np.array(sims)
+
+
 def _cluster(vectors: np.ndarray, threshold: float) -> list[list[int]]:
     """Average-linkage merging, strongest pairs first; a merge needs mean similarity >= threshold."""
     n = len(vectors)
-    sims = vectors @ vectors.T
-    rows, cols = np.nonzero(np.triu(sims, 1) >= threshold)
-    order = np.argsort(-sims[rows, cols], kind="stable")
+    if n < 2:
+        return [[i] for i in range(n)]
+    rows, cols, sims = _candidate_pairs(vectors, threshold)
+    order = np.lexsort((cols, rows, -sims))
     owner = list(range(n))
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
-    for k in order:
-        a, b = owner[rows[k]], owner[cols[k]]
+    # Mean pairwise cosine of two disjoint groups = dot of their vector sums / (|a| |b|).
+    sums = {i: vectors[i].astype(np.float64) for i in range(n)}
+    for k in order.tolist():
+        a, b = owner[int(rows[k])], owner[int(cols[k])]
         if a == b:
             continue
-        if float(sims[np.ix_(members[a], members[b])].mean()) < threshold:
+        if float(sums[a] @ sums[b]) / (len(members[a]) * len(members[b])) < threshold:
             continue
         if len(members[a]) < len(members[b]):
             a, b = b, a
         for i in members[b]:
             owner[i] = a
         members[a].extend(members.pop(b))
+        sums[a] = sums[a] + sums.pop(b)
     return [sorted(m) for m in members.values()]
