@@ -8,15 +8,23 @@ is re-analysed with all its articles, old and new.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from .errors import InputError
 from .options import Options
-from .pipeline import ARTICLE_RECORDS, STORY_RECORDS, Corpus, Pipeline, Progress, Stage, pack
-from .records import Reuse
+from .pipeline import (
+    ARTICLE_RECORDS,
+    STORY_RECORDS,
+    Corpus,
+    Pipeline,
+    Progress,
+    Stage,
+    pack,
+    reuse_positions,
+    reuse_touching,
+)
 from .store import Store
 
 
@@ -129,14 +137,10 @@ def analyse(
     parts = [([by_id[i] for s in g for i in s.article_ids if i in by_id], g) for g in groups]
     if loose:
         parts.append((loose, []))
-    reuse_of: dict[str, list[Reuse]] = defaultdict(list)
-    for r in corpus.reuse:
-        reuse_of[r.target.article_id].append(r)
-        if r.source.article_id != r.target.article_id:
-            reuse_of[r.source.article_id].append(r)
+    positions = reuse_positions(corpus.reuse)
     for number, (articles, stories) in enumerate(parts):
-        reuse = {id(r): r for a in articles for r in reuse_of.get(a.id, [])}
-        part = Corpus(inputs=corpus.inputs, articles=articles, stories=stories, reuse=list(reuse.values()),
+        reuse = reuse_touching(corpus.reuse, positions, (a.id for a in articles))
+        part = Corpus(inputs=corpus.inputs, articles=articles, stories=stories, reuse=reuse,
                       provided=set(corpus.provided))
         _merge(corpus, pipeline(part))
         if progress:

@@ -72,8 +72,9 @@ class Corpus:
     def by_id(self) -> dict[str, Article]:
         return {a.id: a for a in self.articles}
 
-    def story_articles(self, story: Story) -> list[Article]:
-        index = self.by_id()
+    def story_articles(self, story: Story, index: dict[str, Article] | None = None) -> list[Article]:
+        """The story's articles; pass ``by_id()`` when looping over stories, or each call rebuilds it."""
+        index = self.by_id() if index is None else index
         return [index[i] for i in story.article_ids if i in index]
 
     def warn(self, source: str, message: str, severity: str = "warning") -> None:
@@ -103,6 +104,22 @@ def record_article_id(kind: str, record: Record) -> str:
     for part in ARTICLE_RECORDS[kind][1].split("."):
         value = getattr(value, part)
     return str(value)
+
+
+def reuse_positions(reuse: Sequence[Reuse]) -> dict[str, list[int]]:
+    """Article id -> positions in ``reuse`` of the records naming it as source or target."""
+    out: dict[str, list[int]] = {}
+    for pos, r in enumerate(reuse):
+        for aid in {r.source.article_id, r.target.article_id}:
+            out.setdefault(aid, []).append(pos)
+    return out
+
+
+def reuse_touching(
+    reuse: Sequence[Reuse], positions: dict[str, list[int]], ids: Iterable[str]
+) -> list[Reuse]:
+    """The reuse records with a source or target among ``ids``, in their original order."""
+    return [reuse[p] for p in sorted({p for aid in ids for p in positions.get(aid, ())})]
 
 
 def pack(stories: Sequence[Story], size: int) -> list[list[Story]]:

@@ -33,7 +33,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..options import Options
-from ..pipeline import Corpus, Pipeline, pack
+from ..pipeline import Corpus, Pipeline, pack, reuse_positions, reuse_touching
 from ..records import Draft, Issue, Story
 from . import layout
 from .tasks import IngestTask, PartitionSummary
@@ -138,17 +138,23 @@ def _stages(tasks: Sequence[IngestTask], options: Options) -> tuple[Pipeline, An
     return Pipeline(stages), stories
 
 
-def _write_partition(directory: Path, group: list[Story], corpus: Corpus, index: object) -> None:
+def _write_partition(
+    directory: Path,
+    group: list[Story],
+    corpus: Corpus,
+    index: object,
+    lookup: tuple[dict[str, Any], dict[str, list[int]]],
+) -> None:
+    """``lookup``: the corpus's ``by_id()`` and ``reuse_positions``, built once for all partitions."""
     ids = [aid for s in group for aid in s.article_ids]
-    members = set(ids)
-    by_id = corpus.by_id()
+    by_id, positions = lookup
     layout.write_table(
         directory / "articles.parquet", [layout.article_row(by_id[i]) for i in ids], layout.ARTICLE_SCHEMA
     )
     layout.write_table(
         directory / "stories.parquet", [layout.story_row(s) for s in group], layout.STORY_SCHEMA
     )
-    reuse = [r for r in corpus.reuse if r.target.article_id in members or r.source.article_id in members]
+    reuse = reuse_touching(corpus.reuse, positions, ids)
     layout.write_table(
         directory / "reuse.parquet",
         [layout.record_row("reuse", r, None, None, r.target.article_id) for r in reuse],
@@ -190,8 +196,9 @@ def cluster(
     corpus = pipeline(Corpus(inputs=[t.path.name for t in tasks]))
     groups = pack(corpus.stories, partition_size)
     started = time.perf_counter()
+    lookup = (corpus.by_id(), reuse_positions(corpus.reuse))
     for number, group in enumerate(groups):
-        _write_partition(out / "analysis" / layout.part_name(number), group, corpus, stories.index)  # type: ignore[attr-defined]
+        _write_partition(out / "analysis" / layout.part_name(number), group, corpus, stories.index, lookup)  # type: ignore[attr-defined]
     corpus.timings["write"] = time.perf_counter() - started
     summary = PartitionSummary(
         "cluster",

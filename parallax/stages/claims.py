@@ -38,8 +38,9 @@ class Claims:
         embedder = get_embedder(self.options.embedder)
         claims: list[Claim] = []
         groups: list[ClaimGroup] = []
+        index = corpus.by_id()
         for story in corpus.stories:
-            arts = corpus.story_articles(story)
+            arts = corpus.story_articles(story, index)
             story_claims = []
             for art in arts:
                 doc = corpus.docs.get(art.id)
@@ -147,11 +148,10 @@ def _candidate_pairs(vectors: np.ndarray, threshold: float) -> tuple[np.ndarray,
         block = vectors[start : start + _BLOCK] @ vectors.T
         for off, row in enumerate(block):
             i = start + off
-            row[i] = -np.inf
-            near = np.argpartition(-row, k - 1)[:k] if k < n - 1 else np.arange(n)
-            for j in near.tolist():
+            row[i] = -np.inf  # never its own neighbour
+            for j in np.argpartition(-row, k - 1)[:k].tolist():
                 pair = (min(i, j), max(i, j))
-                if i != j and row[j] >= threshold and pair not in found:
+                if row[j] >= threshold and pair not in found:
                     found.add(pair)
                     rows.append(pair[0])
                     cols.append(pair[1])

@@ -220,10 +220,9 @@ class Framing:
 def _article_groups(corpus: Corpus) -> list[list[Article]]:
     """Stories when a story stage has run, else the whole corpus as one story."""
     if corpus.stories:
-        index = corpus.by_id()  # once, not once per story as corpus.story_articles would
+        index = corpus.by_id()
         # Sorted so results do not depend on the order a (possibly incremental) run listed them.
-        return [sorted((index[i] for i in s.article_ids if i in index), key=lambda a: a.id)
-                for s in corpus.stories]
+        return [sorted(corpus.story_articles(s, index), key=lambda a: a.id) for s in corpus.stories]
     return [list(corpus.articles)]
 
 

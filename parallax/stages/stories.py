@@ -191,7 +191,8 @@ class Stories:
         return max(scores.items(), key=lambda kv: (kv[1], kv[0]))[0], blocked
 
     def _in_window(self, day: int | None, other: int | None) -> bool:
-        return day is None or other is None or abs(day - other) <= self.options.story_window_days
+        gap = _gap(day, other)
+        return gap is None or gap <= self.options.story_window_days
 
     def _link(self, sid: str, vec: np.ndarray, day: int | None, ents: frozenset[str]) -> float:
         """Average-link score of an article against a story's members inside its window."""
@@ -203,8 +204,7 @@ class Stories:
         sims = np.stack([index.vector(p) for p in members]) @ vec
         total = 0.0
         for p, sim in zip(members, sims, strict=True):
-            other = index.days[p]
-            gap = abs(day - other) if day is not None and other is not None else 0
+            gap = _gap(day, index.days[p]) or 0  # an undated side costs nothing
             total += float(sim) + ENTITY_WEIGHT * _overlap(ents, index.entity_sets[p]) - DAY_PENALTY * gap
         return total / len(members)
 
@@ -234,6 +234,11 @@ class Stories:
             first_published=dates[0] if dates else None,
             last_published=dates[-1] if dates else None,
         )
+
+
+def _gap(day: int | None, other: int | None) -> int | None:
+    """Days between two publication dates, or None when either is unknown."""
+    return None if day is None or other is None else abs(day - other)
 
 
 def _title(art: Article) -> str:

@@ -275,13 +275,16 @@ class Timeline:
 
     def __call__(self, corpus: Corpus) -> Corpus:
         timeline: dict[str, list[TimelineEvent]] = {}
+        index = corpus.by_id()
         for story in corpus.stories:
-            timeline[story.id] = self.story_events(corpus, story)
+            timeline[story.id] = self.story_events(corpus, story, index)
         corpus.timeline = timeline
         return corpus
 
-    def story_events(self, corpus: Corpus, story: Story) -> list[TimelineEvent]:
-        articles = corpus.story_articles(story)
+    def story_events(
+        self, corpus: Corpus, story: Story, index: dict[str, Article] | None = None
+    ) -> list[TimelineEvent]:
+        articles = corpus.story_articles(story, index)
         # Articles of one story appear within days of each other, so an undated one borrows the
         # story's earliest date; a weekday it names may then be off by a week at most.
         dates = sorted(d for d in (parse_published(a.published) for a in articles) if d is not None)
