@@ -13,7 +13,10 @@ workers), sampled every 0.1 s.
 Configurations: ``single`` = ``parallax.analyze`` in one process; ``batch-local``
 = ``parallax.batch`` with the local engine (partitioned, one process);
 ``dask-2`` = ``parallax.batch`` on a LocalCluster of 2 worker processes, one
-thread each. Results go to ``benchmarks/results_pipeline.md``.
+thread each; ``dask-2-stories`` = the same batch without the per-story
+analysis (ingest, cleaning, dedup and story clustering only), to measure
+the driver's corpus-wide phase at sizes where the full analysis would take
+hours. Results go to ``benchmarks/results_pipeline.md``.
 """
 
 from __future__ import annotations
@@ -34,7 +37,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 BBC = Path(os.environ.get("PARALLAX_EVAL_DIR", ROOT.parent / "shared" / "eval")) / "corpus" / "bbc"
-CONFIGS = ("single", "batch-local", "dask-2")
+CONFIGS = ("single", "batch-local", "dask-2", "dask-2-stories")
+DEFAULT_CONFIGS = CONFIGS[:3]
 # Articles per batch partition: small enough that two workers' loads even out.
 PARTITION = 100
 
@@ -46,6 +50,7 @@ class Run:
     seconds: float
     timings: dict[str, float]
     peak_mib: float = 0.0
+    driver_mib: float = 0.0  # the root process alone (for batch runs: the driver)
 
     @property
     def rate(self) -> float:
@@ -95,24 +100,28 @@ def child(config: str, src: str, out: str, embedder: str) -> Run:
         return Run(len(corpus.articles), len(corpus.stories), time.perf_counter() - started, corpus.timings)
     from parallax.batch import batch
 
-    engine, workers = ("dask", 2) if config == "dask-2" else ("local", None)
-    result = batch([src], out, options, engine=engine, workers=workers, partition_size=PARTITION)
+    engine, workers = ("dask", 2) if config.startswith("dask-2") else ("local", None)
+    result = batch([src], out, options, engine=engine, workers=workers, partition_size=PARTITION,
+                   analyse=config != "dask-2-stories")
     return Run(result.articles, result.stories, time.perf_counter() - started, result.timings)
 
 
-def _tree_rss(pid: int) -> int:
+def _tree_rss(pid: int) -> tuple[int, int]:
+    """Summed RSS of the process tree, and of its root alone."""
     import psutil
 
     try:
         proc = psutil.Process(pid)
         procs = [proc, *proc.children(recursive=True)]
     except psutil.NoSuchProcess:
-        return 0
-    total = 0
+        return 0, 0
+    total = root = 0
     for p in procs:
         with contextlib.suppress(psutil.NoSuchProcess):
-            total += p.memory_info().rss
-    return total
+            rss = p.memory_info().rss
+            total += rss
+            root = rss if p.pid == pid else root
+    return total, root
 
 
 def measure(config: str, src: Path, work: Path, embedder: str) -> Run:
@@ -132,11 +141,12 @@ def measure(config: str, src: Path, work: Path, embedder: str) -> Run:
         embedder,
     ]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    peak = [0]
+    peak = [0, 0]
 
     def sample() -> None:
         while proc.poll() is None:
-            peak[0] = max(peak[0], _tree_rss(proc.pid))
+            total, root = _tree_rss(proc.pid)
+            peak[0], peak[1] = max(peak[0], total), max(peak[1], root)
             time.sleep(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -146,7 +156,7 @@ def measure(config: str, src: Path, work: Path, embedder: str) -> Run:
     if proc.returncode:
         raise SystemExit(f"{config} failed with exit code {proc.returncode}")
     result = Run(**json.loads(stdout.strip().splitlines()[-1]))
-    result.peak_mib = peak[0] / 2**20
+    result.peak_mib, result.driver_mib = peak[0] / 2**20, peak[1] / 2**20
     return result
 
 
@@ -163,14 +173,15 @@ def report(rows: list[tuple[int, str, Run]], embedder: str) -> str:
         f"Full analysis (front, stories, every analysis stage) of BBC News text, embedder `{embedder}`, "
         f"{os.cpu_count()} cores. Peak memory = summed RSS of the process tree.",
         "",
-        "| articles | configuration | stories | seconds | articles/s | vs single | peak MiB |",
-        "|---:|---|---:|---:|---:|---:|---:|",
+        "| articles | configuration | stories | seconds | articles/s | vs single | peak MiB | driver MiB |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
     base = {n: r.rate for n, config, r in rows if config == "single"}
     for n, config, r in rows:
-        speed = f"{r.rate / base[n]:.2f}x" if n in base else "-"
+        speed = f"{r.rate / base[n]:.2f}x" if n in base and config != "dask-2-stories" else "-"
         lines.append(
-            f"| {n} | {config} | {r.stories} | {r.seconds:.1f} | {r.rate:.1f} | {speed} | {r.peak_mib:.0f} |"
+            f"| {n} | {config} | {r.stories} | {r.seconds:.1f} | {r.rate:.1f} | {speed} | {r.peak_mib:.0f} "
+            f"| {r.driver_mib:.0f} |"
         )
     lines += ["", "Where the time goes (stage seconds; batch runs: summed over partitions and workers):", ""]
     lines += [f"- {n} {config}: {_top_stages(r.timings)}" for n, config, r in rows]
@@ -180,7 +191,7 @@ def report(rows: list[tuple[int, str, Run]], embedder: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000", help="comma-separated article counts (e.g. 1000,10000)")
-    parser.add_argument("--configs", default=",".join(CONFIGS))
+    parser.add_argument("--configs", default=",".join(DEFAULT_CONFIGS), help="of: " + ", ".join(CONFIGS))
     parser.add_argument("--embedder", default="model2vec", choices=["minilm", "model2vec", "hashing"])
     parser.add_argument("--child", choices=CONFIGS)
     parser.add_argument("--src")

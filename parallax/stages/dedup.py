@@ -17,9 +17,11 @@ Two levels, both built so that cost grows with the corpus, not its square:
 
 from __future__ import annotations
 
+import heapq
 import re
 import zlib
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -38,6 +40,7 @@ MIN_SENTENCE_WORDS = 6
 # A gram in more sentences than this is a stock phrase, not evidence of copying.
 MAX_POSTINGS = 16
 LSH_THRESHOLD = 0.5
+_DECODE_CHUNK = 1 << 16
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Sentence ends: terminal punctuation (optionally closed by a quote or bracket)
@@ -48,25 +51,18 @@ _PRIME = np.uint64(1_000_003)
 
 
 @dataclass(slots=True)
-class Sentence:
-    start: int
-    end: int
-    first_word: int
-    last_word: int  # exclusive
-
-
-@dataclass(slots=True)
 class TextProfile:
-    """Words, sentences and hashed shingles of one article's clean text."""
+    """Words and sentences of one article's clean text, as compact arrays.
+
+    The text itself is not kept: at 100k articles it would double the
+    stage's memory, and only candidate sentences are ever read again.
+    """
 
     article_id: str
-    text: str
-    word_hashes: np.ndarray
-    sentences: list[Sentence] = field(default_factory=list)
-
-    @property
-    def length(self) -> int:
-        return len(self.text)
+    length: int
+    word_hashes: np.ndarray  # uint32 (crc32) per word
+    # One row per sentence: start, end (characters), first word, last word (exclusive).
+    bounds: np.ndarray = field(default_factory=lambda: np.zeros((0, 4), dtype=np.int64))
 
 
 def sentence_bounds(text: str) -> list[tuple[int, int]]:
@@ -90,7 +86,7 @@ def profile(article: Article, vocab: dict[str, int] | None = None) -> TextProfil
     cache = {} if vocab is None else vocab
     text = article.text
     hashes: list[int] = []
-    prof = TextProfile(article.id, text, np.zeros(0, dtype=np.uint64))
+    rows: list[tuple[int, int, int, int]] = []
     for s, e in sentence_bounds(text):
         first = len(hashes)
         for word in _WORD.findall(text[s:e].lower()):
@@ -98,20 +94,25 @@ def profile(article: Article, vocab: dict[str, int] | None = None) -> TextProfil
             if h is None:
                 h = cache[word] = zlib.crc32(word.encode())
             hashes.append(h)
-        prof.sentences.append(Sentence(s, e, first, len(hashes)))
-    prof.word_hashes = np.array(hashes, dtype=np.uint64)
-    return prof
+        rows.append((s, e, first, len(hashes)))
+    bounds = np.array(rows, dtype=np.int64).reshape(-1, 4)
+    return TextProfile(article.id, len(text), np.array(hashes, dtype=np.uint32), bounds)
 
 
 def gram_hashes(word_hashes: np.ndarray, n: int) -> np.ndarray:
     """Polynomial hashes of every word n-gram (uint64, wrapping)."""
     if len(word_hashes) < n:
         return np.zeros(0, dtype=np.uint64)
+    words = word_hashes.astype(np.uint64)
     with np.errstate(over="ignore"):
-        out = word_hashes[: len(word_hashes) - n + 1].copy()
+        out = words[: len(words) - n + 1].copy()
         for k in range(1, n):
-            out = out * _PRIME + word_hashes[k : len(word_hashes) - n + 1 + k]
+            out = out * _PRIME + words[k : len(words) - n + 1 + k]
     return out & _MASK64
+
+
+def shingle_set(prof: TextProfile) -> np.ndarray:
+    return np.unique(gram_hashes(prof.word_hashes, SHINGLE))
 
 
 def _identity(value: int) -> int:
@@ -130,59 +131,53 @@ class Dedup:
         arts = [a for a in corpus.articles if a.paragraphs]
         vocab: dict[str, int] = {}
         profiles = [profile(a, vocab) for a in arts]
+        del vocab
         dates = [a.published for a in arts]
         dupes = self.duplicates(profiles, dates)
         paired = {frozenset((r.source.article_id, r.target.article_id)) for r in dupes}
-        passages = self.passages(profiles, dates, paired)
+        passages = self.passages(profiles, dates, paired, SentenceTexts(arts, profiles))
         ids = {a.id for a in arts}
         kept = [r for r in corpus.reuse if not {r.source.article_id, r.target.article_id} <= ids]
         corpus.reuse = kept + dupes + passages
         return corpus
 
     def duplicates(self, profiles: list[TextProfile], dates: list[str | None]) -> list[Reuse]:
+        """Pairs (earlier j, later i) whose MinHash signatures share an LSH band, verified by containment.
+
+        The banding is datasketch's (same bands and rows, the same exact band
+        equality), done over one signature matrix instead of an index of
+        per-article objects: the same pairs for a tenth of the memory.
+        """
         lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-        # Permutations are drawn once; datasketch would redraw them for every MinHash.
-        template = MinHash(num_perm=NUM_PERM, hashfunc=_identity)
-        perms, scheme = template.permutations, template.scheme
-        shingles: list[np.ndarray] = []
+        signatures, present = _signatures(profiles)
+        shingles = _LastUsed(lambda k: shingle_set(profiles[k]))
         found: list[Reuse] = []
-        for i, prof in enumerate(profiles):
-            grams = np.unique(gram_hashes(prof.word_hashes, SHINGLE))
-            shingles.append(grams)
-            if len(grams) == 0:
-                continue
-            mh = MinHash(num_perm=NUM_PERM, hashfunc=_identity, permutations=perms, scheme=scheme)
-            # datasketch's default scheme hashes 32-bit values; fold the 64-bit gram hashes.
-            mh.update_batch(((grams ^ (grams >> np.uint64(32))) & np.uint64(0xFFFFFFFF)).tolist())
-            for j in sorted(int(k) for k in lsh.query(mh)):
-                score = _containment(grams, shingles[j])
-                if score >= self.options.duplicate_threshold:
-                    found.append(_orient(profiles, dates, j, i, None, None, score, "duplicate"))
-            lsh.insert(i, mh, check_duplication=False)
+        for j, i in _band_pairs(signatures, present, lsh.b, lsh.r):
+            score = _containment(shingles(i), shingles(j))
+            if score >= self.options.duplicate_threshold:
+                found.append(_orient(profiles, dates, j, i, None, None, score, "duplicate"))
         return found
 
     def passages(
-        self, profiles: list[TextProfile], dates: list[str | None], skip: set[frozenset[str]]
+        self,
+        profiles: list[TextProfile],
+        dates: list[str | None],
+        skip: set[frozenset[str]],
+        texts: SentenceTexts,
     ) -> list[Reuse]:
         sent_art, sent_idx, grams = _sampled_grams(profiles)
         if len(grams) == 0:
             return []
         matches: dict[tuple[int, int], list[tuple[int, int, float]]] = defaultdict(list)
         threshold = self.options.reuse_threshold * 100
-        norm: dict[tuple[int, int], str] = {}
-
-        def normalised(art: int, sent: int) -> str:
-            if (art, sent) not in norm:
-                bounds = profiles[art].sentences[sent]
-                norm[(art, sent)] = _norm(profiles[art].text[bounds.start : bounds.end])
-            return norm[(art, sent)]
-
-        arts, sents = sent_art.tolist(), sent_idx.tolist()
-        candidates = {(arts[a], sents[a], arts[b], sents[b]) for a, b in _candidate_pairs(grams, sent_art)}
-        for ia, ka, ib, kb in sorted(candidates):
-            if frozenset((profiles[ia].article_id, profiles[ib].article_id)) in skip:
+        position = {p.article_id: k for k, p in enumerate(profiles)}
+        skipped = {tuple(sorted(position[a] for a in pair)) for pair in skip}
+        for ia, ka, ib, kb in _candidates(grams, sent_art, sent_idx, profiles):
+            if ia != texts.floor:
+                texts.forget_before(ia)
+            if (ia, ib) in skipped:
                 continue
-            score = fuzz.ratio(normalised(ia, ka), normalised(ib, kb))
+            score = fuzz.ratio(texts(ia, ka), texts(ib, kb))
             if score >= threshold:
                 matches[(ia, ib)].append((ka, kb, score / 100))
         out: list[Reuse] = []
@@ -190,6 +185,111 @@ class Dedup:
             for run in _runs(hits):
                 out.append(_passage(profiles, dates, ia, ib, run))
         return out
+
+
+class SentenceTexts:
+    """Normalised sentence texts, read on demand and forgotten once no later pair can ask.
+
+    Candidate pairs come sorted by their first article, and the second is
+    always a later one, so articles before the current first are done.
+    """
+
+    def __init__(self, articles: list[Article], profiles: list[TextProfile]):
+        self.articles = articles
+        self.profiles = profiles
+        self.cache: dict[int, tuple[str, dict[int, str]]] = {}
+        self.order: list[int] = []  # a heap of cached article positions
+        self.floor = -1
+
+    def __call__(self, art: int, sent: int) -> str:
+        if art < self.floor:
+            return self._read(self.articles[art].text, art, sent)
+        if art not in self.cache:
+            self.cache[art] = (self.articles[art].text, {})
+            heapq.heappush(self.order, art)
+        text, done = self.cache[art]
+        if sent not in done:
+            done[sent] = self._read(text, art, sent)
+        return done[sent]
+
+    def forget_before(self, art: int) -> None:
+        self.floor = art
+        while self.order and self.order[0] < art:
+            self.cache.pop(heapq.heappop(self.order), None)
+
+    def _read(self, text: str, art: int, sent: int) -> str:
+        start, end = self.profiles[art].bounds[sent, :2]
+        return _norm(text[int(start) : int(end)])
+
+
+class _LastUsed:
+    """A small cache of a function of an article position (most recently used kept)."""
+
+    def __init__(self, compute: Callable[[int], np.ndarray], size: int = 4096):
+        self.compute = compute
+        self.size = size
+        self.items: OrderedDict[int, np.ndarray] = OrderedDict()
+
+    def __call__(self, key: int) -> np.ndarray:
+        if key in self.items:
+            self.items.move_to_end(key)
+            return self.items[key]
+        value = self.items[key] = self.compute(key)
+        if len(self.items) > self.size:
+            self.items.popitem(last=False)
+        return value
+
+
+def _signatures(profiles: list[TextProfile]) -> tuple[np.ndarray, np.ndarray]:
+    """One MinHash signature row per article (datasketch's hashing); ``present``: it has shingles."""
+    template = MinHash(num_perm=NUM_PERM, hashfunc=_identity)
+    perms, scheme = template.permutations, template.scheme  # drawn once, not per article
+    signatures = np.zeros((len(profiles), NUM_PERM), dtype=np.uint64)
+    present = np.zeros(len(profiles), dtype=bool)
+    for i, prof in enumerate(profiles):
+        grams = shingle_set(prof)
+        if len(grams) == 0:
+            continue
+        mh = MinHash(num_perm=NUM_PERM, hashfunc=_identity, permutations=perms, scheme=scheme)
+        # datasketch's default scheme hashes 32-bit values; fold the 64-bit gram hashes.
+        mh.update_batch(((grams ^ (grams >> np.uint64(32))) & np.uint64(0xFFFFFFFF)).tolist())
+        signatures[i] = mh.hashvalues
+        present[i] = True
+    return signatures, present
+
+
+def _band_pairs(signatures: np.ndarray, present: np.ndarray, bands: int, rows: int) -> list[tuple[int, int]]:
+    """(j, i) with j < i, sorted by i then j: the articles whose signatures are equal on some band."""
+    where = np.flatnonzero(present)
+    codes: list[np.ndarray] = []
+    n = len(signatures)
+    for band in range(bands):
+        block = np.ascontiguousarray(signatures[where, band * rows : (band + 1) * rows])
+        keys = block.view(np.dtype((np.void, block.dtype.itemsize * rows))).ravel()
+        _, label = np.unique(keys, return_inverse=True)
+        codes += [where[later] * n + where[earlier] for earlier, later in _shared(label.ravel())]
+    if not codes:
+        return []
+    merged = np.unique(np.concatenate(codes))
+    return list(zip((merged % n).tolist(), (merged // n).tolist(), strict=True))
+
+
+def _shared(labels: np.ndarray, most: int | None = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Every pair of positions with equal labels, as (earlier, later) arrays, one group size at a time.
+
+    Groups larger than ``most`` are skipped. Vectorised per group size: a
+    Python loop over groups costs more than the pairs at 100k articles.
+    """
+    order = np.argsort(labels, kind="stable")
+    ordered = labels[order]
+    starts = np.concatenate(([0], np.flatnonzero(ordered[1:] != ordered[:-1]) + 1))
+    sizes = np.diff(np.concatenate((starts, [len(labels)])))
+    for size in np.unique(sizes[sizes > 1]).tolist():
+        if most is not None and size > most:
+            break
+        rows = np.sort(order[starts[sizes == size][:, None] + np.arange(size)], axis=1)
+        a, b = np.triu_indices(size, 1)
+        yield rows[:, a].ravel(), rows[:, b].ravel()
 
 
 def _containment(a: np.ndarray, b: np.ndarray) -> float:
@@ -206,9 +306,9 @@ def _sampled_grams(profiles: list[TextProfile]) -> tuple[np.ndarray, np.ndarray,
     hashes: list[np.ndarray] = []
     for i, prof in enumerate(profiles):
         grams = gram_hashes(prof.word_hashes, PASSAGE_GRAM)
-        if not len(grams) or not prof.sentences:
+        if not len(grams) or not len(prof.bounds):
             continue
-        lengths = np.array([s.last_word - s.first_word for s in prof.sentences])
+        lengths = prof.bounds[:, 3] - prof.bounds[:, 2]
         owner = np.repeat(np.arange(len(lengths)), lengths)
         # A gram counts only inside one sentence long enough to be a passage, and if sampled.
         first, last = owner[: len(grams)], owner[PASSAGE_GRAM - 1 :]
@@ -223,23 +323,31 @@ def _sampled_grams(profiles: list[TextProfile]) -> tuple[np.ndarray, np.ndarray,
     return np.concatenate(arts), np.concatenate(sents), np.concatenate(hashes)
 
 
-def _candidate_pairs(grams: np.ndarray, sent_art: np.ndarray) -> list[tuple[int, int]]:
-    """Row pairs (earlier, later) from different articles that share a sampled gram."""
-    order = np.argsort(grams, kind="stable")
-    sorted_grams = grams[order]
-    cuts = np.flatnonzero(np.diff(sorted_grams)) + 1
-    starts = np.concatenate(([0], cuts))
-    ends = np.concatenate((cuts, [len(sorted_grams)]))
-    sizes = ends - starts
-    pairs: list[tuple[int, int]] = []
-    shared = (sizes > 1) & (sizes <= MAX_POSTINGS)
-    for s, e in zip(starts[shared], ends[shared], strict=True):
-        rows = sorted(int(r) for r in order[s:e])
-        for x in range(len(rows)):
-            for y in range(x + 1, len(rows)):
-                if sent_art[rows[x]] != sent_art[rows[y]]:
-                    pairs.append((rows[x], rows[y]))
-    return pairs
+def _candidates(
+    grams: np.ndarray, sent_art: np.ndarray, sent_idx: np.ndarray, profiles: list[TextProfile]
+) -> Iterator[tuple[int, int, int, int]]:
+    """Sentence pairs (article a, sentence, article b, sentence), a < b, sharing a sampled gram; sorted.
+
+    Pairs are coded as two global sentence numbers in one int64, so a 100k
+    corpus's millions of candidates cost 8 bytes each, not a Python tuple.
+    """
+    offsets = np.concatenate(([0], np.cumsum([len(p.bounds) for p in profiles]))).astype(np.int64)
+    sentence = offsets[sent_art] + sent_idx
+    total = int(offsets[-1])
+    codes = [
+        sentence[x[keep]] * total + sentence[y[keep]]
+        for x, y in _shared(grams, MAX_POSTINGS)
+        for keep in [sent_art[x] != sent_art[y]]
+    ]
+    if not codes:
+        return
+    merged = np.unique(np.concatenate(codes))
+    for start in range(0, len(merged), _DECODE_CHUNK):  # Python ints for a chunk at a time only
+        first, second = np.divmod(merged[start : start + _DECODE_CHUNK], total)
+        art_a = np.searchsorted(offsets, first, side="right") - 1
+        art_b = np.searchsorted(offsets, second, side="right") - 1
+        yield from zip(art_a.tolist(), (first - offsets[art_a]).tolist(), art_b.tolist(),
+                       (second - offsets[art_b]).tolist(), strict=True)
 
 
 def _runs(pairs: list[tuple[int, int, float]]) -> list[list[tuple[int, int, float]]]:
@@ -260,10 +368,9 @@ def _runs(pairs: list[tuple[int, int, float]]) -> list[list[tuple[int, int, floa
 def _passage(
     profiles: list[TextProfile], dates: list[str | None], ia: int, ib: int, run: list[tuple[int, int, float]]
 ) -> Reuse:
-    sa = profiles[ia].sentences
-    sb = profiles[ib].sentences
-    span_a = (sa[run[0][0]].start, sa[run[-1][0]].end)
-    span_b = (sb[run[0][1]].start, sb[run[-1][1]].end)
+    sa, sb = profiles[ia].bounds, profiles[ib].bounds
+    span_a = (int(sa[run[0][0], 0]), int(sa[run[-1][0], 1]))
+    span_b = (int(sb[run[0][1], 0]), int(sb[run[-1][1], 1]))
     score = round(sum(r[2] for r in run) / len(run), 4)
     return _orient(profiles, dates, ia, ib, span_a, span_b, score, "passage")
 

@@ -23,11 +23,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from ..framing.lexicon import Lexicon, LexiconHit, load_lexicon
 from ..options import Options
 from ..pipeline import Corpus
 from ..records import Article, Claim, ClaimGroup, Contradiction, DigestSentence, Record, Span, Story
 from ..records import Digest as StoryDigest
-from .framing import Lexicon, LexiconHit, load_lexicon
 
 MAX_CONSENSUS = 10
 MAX_SHARED = 5

@@ -301,14 +301,31 @@ def site_outlet(site: str) -> str:
     return m.group("name") if m else site
 
 
-def _title_suffixes(titles: Sequence[str]) -> set[str]:
-    """Trailing title segments shared by several titles: the site's name."""
-    tails: Counter[str] = Counter()
-    for title in titles:
-        seps = list(_TITLE_SEP.finditer(title))
-        if seps:
-            tails[title[seps[-1].end() :].strip().casefold()] += 1
-    return {t for t, n in tails.items() if n >= 2}
+def _title_tail(title: str) -> str | None:
+    seps = list(_TITLE_SEP.finditer(title))
+    return title[seps[-1].end() :].strip().casefold() if seps else None
+
+
+class SiteNames:
+    """Metadata's corpus-wide evidence, gathered one article at a time (so it can be streamed).
+
+    A trailing title segment shared by several titles is a site's name, as is
+    any outlet a reader or manifest named.
+    """
+
+    def __init__(self) -> None:
+        self.tails: Counter[str] = Counter()
+        self.outlets: set[str] = set()
+
+    def add(self, art: Article) -> None:
+        tail = _title_tail(art.title or next(iter(art.paragraphs), ""))
+        if tail is not None:
+            self.tails[tail] += 1
+        if art.outlet:
+            self.outlets.add(art.outlet.casefold())
+
+    def known(self) -> set[str]:
+        return {t for t, n in self.tails.items() if n >= 2} | self.outlets
 
 
 def headline_like(line: str) -> bool:
@@ -468,8 +485,10 @@ class Metadata:
         self.options = options
 
     def __call__(self, corpus: Corpus) -> Corpus:
-        leading = [a.title or next(iter(a.paragraphs), "") for a in corpus.articles]
-        known = _title_suffixes(leading) | {a.outlet.casefold() for a in corpus.articles if a.outlet}
+        names = SiteNames()
+        for art in corpus.articles:
+            names.add(art)
+        known = names.known()
         for art in corpus.articles:
             extract_metadata(art, known)
             for message in art.warnings:

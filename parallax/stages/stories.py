@@ -135,16 +135,27 @@ class Stories:
         )
         touched = {sid for a in corpus.articles if (sid := index.story_of(a.id))}
         vectors = self._encode(todo)
-        parents = duplicate_groups(corpus.reuse)
         self.added = []
-        for art, vec in zip(todo, vectors, strict=True):
-            ents = entity_keys(art.text)
-            sid = self._place(art, vec, frozenset(ents), parents)
-            index.add(IndexEntry(art.id, sid, art.published, _title(art), ents), vec)
-            self.added.append(art.id)
-            touched.add(sid)
+        pending = [IndexEntry(a.id, "", a.published, _title(a), entity_keys(a.text)) for a in todo]
+        touched |= self.place(pending, vectors, duplicate_groups(corpus.reuse))
         corpus.stories = self._stories(corpus.stories, touched)
         return corpus
+
+    def place(self, pending: Sequence[IndexEntry], vectors: np.ndarray, parents: dict[str, str]) -> set[str]:
+        """Place articles given as index entries without a story yet, in order; the stories they join.
+
+        Only an article's entry and vector are needed, not its text: a caller
+        can stream a corpus larger than memory through here.
+        """
+        index = self.index
+        assert index is not None
+        touched = set()
+        for entry, vec in zip(pending, vectors, strict=True):
+            entry.story_id = self._place(entry, vec, frozenset(entry.entities), parents)
+            index.add(entry, vec)
+            self.added.append(entry.article_id)
+            touched.add(entry.story_id)
+        return touched
 
     def _encode(self, articles: Sequence[Article]) -> np.ndarray:
         if not articles:
@@ -156,10 +167,10 @@ class Stories:
         ]
         return np.vstack(parts)
 
-    def _place(self, art: Article, vec: np.ndarray, ents: frozenset[str], parents: dict[str, str]) -> str:
+    def _place(self, art: IndexEntry, vec: np.ndarray, ents: frozenset[str], parents: dict[str, str]) -> str:
         index = self.index
         assert index is not None
-        parent = parents.get(art.id)
+        parent = parents.get(art.article_id)
         if parent is not None and (sid := index.story_of(parent)):
             return sid
         day = day_number(art.published)
@@ -170,7 +181,7 @@ class Stories:
             if best is not None or not blocked or k > NEIGHBOURS or k >= len(index):
                 break
             k *= 4
-        return best or story_id_for(art.id)
+        return best or story_id_for(art.article_id)
 
     def _best_story(
         self, vec: np.ndarray, day: int | None, ents: frozenset[str], k: int

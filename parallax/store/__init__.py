@@ -196,7 +196,17 @@ class Store:
             self._insert(kind, items)
 
     def _save_entities(self, entities: Iterable[Entity]) -> None:
-        self._insert("entities", [(e, None, None) for e in entities], upsert=True)
+        # Partitions and incremental runs each see only part of an entity's evidence:
+        # fold the new record into the stored one rather than replace it.
+        merged: dict[str, Entity] = {}
+        for ent in entities:
+            merged[ent.id] = merged[ent.id].merged(ent) if ent.id in merged else ent
+        stored = self._records("entities", "id", sorted(merged))
+        for data in stored:
+            old = Entity.from_dict(data)
+            if old.id in merged:
+                merged[old.id] = old.merged(merged[old.id])
+        self._insert("entities", [(e, None, None) for e in merged.values()], upsert=True)
 
     def _insert(
         self, kind: str, items: Iterable[tuple[Record, str | None, str | None]], upsert: bool = False

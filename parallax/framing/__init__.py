@@ -1,0 +1,1 @@
+"""Framing helpers: the loaded-terms lexicon."""
