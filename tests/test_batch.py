@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -196,3 +197,25 @@ def test_stories_equal_single_process_on_2000_bbc(tmp_path, eval_dir):
     )
     assert result.articles > 1800
     assert _batch_stories(tmp_path / "out") == _single_process([str(src)], options)
+
+
+def test_streamed_cleaning_sees_templates_across_partitions(tmp_path, eval_dir, fast_options):
+    """A site banner once per partition is still a template: the driver learns it from every partition."""
+    src = tmp_path / "in"
+    src.mkdir()
+    banner = "Follow our live coverage on the app"
+    for n, path in enumerate(sorted((eval_dir / "corpus" / "bbc" / "tech").glob("*.txt"))[:12]):
+        title, _, body = path.read_text(encoding="utf-8", errors="replace").partition("\n")
+        (src / f"{n:02d}.txt").write_text(f"{title}\n\n{banner}\n\n{body}", encoding="utf-8")
+    out = tmp_path / "out"
+    batch([src], out, fast_options, partition_size=1, analyse=False)
+    single = Pipeline(front_stages(fast_options))(Corpus(inputs=[str(src)]))
+    written = {}
+    for part in partitions(out):
+        for row in pq.read_table(part / "articles.parquet", columns=["id", "data"]).to_pylist():
+            written[row["id"]] = row["data"]
+    assert len(written) == len(single.articles) == 12
+    for art in single.articles:
+        assert banner in art.boilerplate
+        assert json.loads(written[art.id]) == art.as_dict()
+    assert not list(out.glob("*.sqlite"))  # the driver's spill is scratch, removed when done

@@ -10,8 +10,13 @@ independent partitions without changing their results:
 * Story placement depends on every article placed before it.
 
 So the driver runs the very stages a single-process run uses (Clean,
-Metadata, Dedup, then Stories with its StoryIndex) over all drafts the
-ingest partitions read. The costly per-article work stays parallel: reading
+Metadata, Outlets, Dedup, then Stories with its StoryIndex) over all drafts
+the ingest partitions read, but streamed: site templates are learnt in two
+passes over the drafts (line-key hashes, then the bodies of the few holders
+that need checking), clean articles wait in an on-disk spill
+(:mod:`parallax.batch.spill`), and Dedup and Stories work on compact
+per-article features, reading text back only where a candidate pair needs
+it. The driver holds one partition's text at a time. The costly per-article work stays parallel: reading
 (trafilatura for HTML/WARC) and the embeddings, which the partitions computed
 on their own cleaning of the text; only an article whose text the
 corpus-wide cleaning changed is embedded again here. The stories are
@@ -24,18 +29,24 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from ..errors import InputError
 from ..options import Options
-from ..pipeline import Corpus, Pipeline, pack, reuse_positions, reuse_touching
-from ..records import Draft, Issue, Story
+from ..pipeline import Corpus, pack, reuse_positions, reuse_touching
+from ..records import Article, Draft, Issue, Story
+from ..stages.clean import Clean, TemplateKeys, TemplateLearner, split_paragraphs
+from ..stages.dedup import Dedup, SentenceTexts, TextProfile, duplicate_groups, profile
+from ..stages.metadata import Metadata, SiteNames
+from ..stages.outlets import Outlets, warn_unknown
+from ..stages.stories import Stories, embed_text, entity_keys, placement_key, story_title
+from ..store.story_index import IndexEntry, StoryIndex
 from . import layout
+from .spill import Spill, SpilledArticles
 from .tasks import IngestTask, PartitionSummary
 
 
@@ -62,29 +73,36 @@ def text_key(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
-def gather(tasks: Sequence[IngestTask], max_articles: int) -> tuple[list[Draft], list[Issue]]:
-    """All drafts in input order; a later copy of an already-seen input is dropped, as Ingest does."""
-    drafts: list[Draft] = []
-    issues: list[Issue] = []
+def _drafts(
+    tasks: Sequence[IngestTask], options: Options, issues: list[Issue] | None
+) -> Iterator[list[Draft]]:
+    """Each ingest partition's drafts in input order; a later copy of an already-seen input is dropped.
+
+    Streamed, so every pass over the corpus holds one partition's drafts;
+    ``issues`` (given on the first pass only) collects the skipped copies.
+    """
     seen: dict[str, str] = {}
+    count = 0
     for task in tasks:
+        batch = []
         for row in layout.read_rows(task.drafts):
             if row["id"] in seen:
-                issues.append(Issue(row["source"], f"skipped: identical to {seen[row['id']]}"))
+                if issues is not None:
+                    issues.append(Issue(row["source"], f"skipped: identical to {seen[row['id']]}"))
                 continue
             seen[row["id"]] = row["source"]
-            drafts.append(Draft.from_dict(json.loads(row["data"])))
-            if len(drafts) > max_articles:
+            batch.append(Draft.from_dict(json.loads(row["data"])))
+            count += 1
+            if count > options.max_articles:
                 raise InputError(
-                    f"more than {max_articles} articles in the inputs (raise max_articles to allow more)"
+                    f"more than {options.max_articles} articles in the inputs "
+                    "(raise max_articles to allow more)"
                 )
-    return drafts, issues
+        yield batch
 
 
 def partition_vectors(tasks: Sequence[IngestTask]) -> dict[str, np.ndarray]:
     """The ingest workers' vectors, keyed by the text they embedded."""
-    from ..stages.stories import embed_text
-
     vectors: dict[str, np.ndarray] = {}
     for task in tasks:
         for row in layout.read_rows(task.path, ["data", "vector"]):
@@ -93,63 +111,105 @@ def partition_vectors(tasks: Sequence[IngestTask]) -> dict[str, np.ndarray]:
     return vectors
 
 
-class Gather:
-    """First stage of the central run: every draft the ingest partitions read, in input order."""
-
-    name = "gather"
-    requires: tuple[str, ...] = ("inputs",)
-    provides: tuple[str, ...] = ("drafts",)
-
-    def __init__(self, tasks: Sequence[IngestTask], options: Options):
-        self.tasks = tasks
-        self.options = options
-
-    def __call__(self, corpus: Corpus) -> Corpus:
-        corpus.drafts, issues = gather(self.tasks, self.options.max_articles)
-        if not corpus.drafts:
-            raise InputError("no articles to analyse in the batch inputs")
-        corpus.issues += issues
-        return corpus
-
-
-class ReleaseDrafts:
-    """Drop the drafts once the front stages made articles of them: half the driver's text memory."""
-
-    name = "release"
-    requires: tuple[str, ...] = ("articles.metadata",)
-    provides: tuple[str, ...] = ()
-
-    def __call__(self, corpus: Corpus) -> Corpus:
-        corpus.drafts = []
-        return corpus
+def _templates(tasks: Sequence[IngestTask], options: Options, issues: list[Issue]) -> TemplateKeys:
+    """Clean's site templates over the whole corpus, in two streamed passes."""
+    learner = TemplateLearner()
+    for drafts in _drafts(tasks, options, issues):
+        for draft in drafts:
+            learner.observe(split_paragraphs(draft.text))
+    if not learner.docs:
+        raise InputError("no articles to analyse in the batch inputs")
+    wanted = set(learner.needed())
+    doc = 0
+    for drafts in _drafts(tasks, options, None):
+        for draft in drafts:
+            if doc in wanted:
+                learner.add_body(doc, split_paragraphs(draft.text))
+            doc += 1
+    return learner.templates()
 
 
-def _stages(tasks: Sequence[IngestTask], options: Options) -> tuple[Pipeline, Any]:
-    from ..analyze import front_stages
-    from ..nlp.embed import get_embedder
-    from ..stages.dedup import Dedup
-    from ..stages.stories import Stories
+def _clean(tasks: Sequence[IngestTask], options: Options, spill: Spill, corpus: Corpus) -> set[str]:
+    """Clean every partition into the spill; the site names Metadata needs, from all of them."""
+    clean = Clean(options, _templates(tasks, options, corpus.issues))
+    names = SiteNames()
+    for drafts in _drafts(tasks, options, None):
+        part = clean(Corpus(inputs=corpus.inputs, drafts=drafts))
+        corpus.issues += part.issues
+        for art in part.articles:
+            names.add(art)
+        spill.add(part.articles, drafts)
+    return names.known()
 
-    inner = get_embedder(options.embedder)
-    embedder = CachedEmbedder(inner, partition_vectors(tasks), inner.name, inner.dim)
-    stories = Stories(options, embedder=embedder)  # type: ignore[arg-type]
-    clean = [s for s in front_stages(options) if s.name != "ingest"]
-    stages: list[Any] = [Gather(tasks, options), *clean, ReleaseDrafts(), Dedup(options), stories]
-    return Pipeline(stages), stories
+
+@dataclass(slots=True)
+class Features:
+    """What Dedup and Stories need of each article, without its text."""
+
+    profiles: list[TextProfile] = field(default_factory=list)
+    dates: list[str | None] = field(default_factory=list)
+    entries: list[IndexEntry] = field(default_factory=list)
+    vectors: list[np.ndarray] = field(default_factory=list)  # one (chunk, dim) array per chunk
+
+
+def _features(
+    spill: Spill, known: set[str], options: Options, embedder: CachedEmbedder, corpus: Corpus
+) -> Features:
+    """Metadata and outlets chunk by chunk (written back), and each article's compact features."""
+    metadata, outlets = Metadata(options, known), Outlets(options)
+    out = Features()
+    vocab: dict[str, int] = {}
+    unknown = 0
+    for articles, drafts in spill.chunks():
+        part = metadata(Corpus(inputs=corpus.inputs, articles=articles, drafts=drafts))
+        unknown += outlets.identify_all(part)
+        corpus.issues += part.issues
+        spill.update(articles)
+        out.profiles += [profile(a, vocab) for a in articles]
+        out.dates += [a.published for a in articles]
+        out.entries += [
+            IndexEntry(a.id, "", a.published, story_title(a), entity_keys(a.text)) for a in articles
+        ]
+        out.vectors.append(np.asarray(embedder.encode([embed_text(a) for a in articles]), dtype=np.float32))
+    warn_unknown(corpus, unknown, len(spill))
+    return out
+
+
+def _group(spill: Spill, features: Features, stories: Stories, options: Options, corpus: Corpus) -> None:
+    """Dedup and story placement over the features, in the single-process order."""
+    started = time.perf_counter()
+    dedup = Dedup(options)
+    dupes = dedup.duplicates(features.profiles, features.dates)
+    paired = {frozenset((r.source.article_id, r.target.article_id)) for r in dupes}
+    texts = SentenceTexts(SpilledArticles(spill), features.profiles)
+    corpus.reuse = dupes + dedup.passages(features.profiles, features.dates, paired, texts)
+    corpus.timings["dedup"] = time.perf_counter() - started
+    started = time.perf_counter()
+    stories.ready()
+    stories.added = []
+    entries = features.entries
+    order = sorted(
+        range(len(entries)), key=lambda i: placement_key(entries[i].published, entries[i].article_id)
+    )
+    vectors = np.concatenate(features.vectors) if features.vectors else np.zeros((0, 1), np.float32)
+    features.vectors = []
+    touched = stories.place([entries[i] for i in order], vectors[order], duplicate_groups(corpus.reuse))
+    corpus.stories = stories.stories([], touched)
+    corpus.timings["stories"] = time.perf_counter() - started
 
 
 def _write_partition(
     directory: Path,
     group: list[Story],
+    articles: list[Article],
     corpus: Corpus,
-    index: object,
-    lookup: tuple[dict[str, Any], dict[str, list[int]]],
+    index: StoryIndex,
+    positions: dict[str, list[int]],
 ) -> None:
-    """``lookup``: the corpus's ``by_id()`` and ``reuse_positions``, built once for all partitions."""
-    ids = [aid for s in group for aid in s.article_ids]
-    by_id, positions = lookup
+    """One analysis partition's inputs; ``positions``: ``reuse_positions`` of the corpus, built once."""
+    ids = [a.id for a in articles]
     layout.write_table(
-        directory / "articles.parquet", [layout.article_row(by_id[i]) for i in ids], layout.ARTICLE_SCHEMA
+        directory / "articles.parquet", [layout.article_row(a) for a in articles], layout.ARTICLE_SCHEMA
     )
     layout.write_table(
         directory / "stories.parquet", [layout.story_row(s) for s in group], layout.STORY_SCHEMA
@@ -163,13 +223,11 @@ def _write_partition(
     layout.write_table(directory / "index.parquet", _index_rows(index, ids), layout.INDEX_SCHEMA)
 
 
-def _index_rows(index: object, ids: Sequence[str]) -> list[dict[str, object]]:
-    import json
-
-    rows = []
+def _index_rows(index: StoryIndex, ids: Sequence[str]) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
     for aid in ids:
-        pos = index.positions[aid]  # type: ignore[attr-defined]
-        entry = index.entries[pos]  # type: ignore[attr-defined]
+        pos = index.positions[aid]
+        entry = index.entries[pos]
         rows.append(
             {
                 "article_id": aid,
@@ -177,37 +235,66 @@ def _index_rows(index: object, ids: Sequence[str]) -> list[dict[str, object]]:
                 "published": entry.published,
                 "title": entry.title,
                 "entities": json.dumps(entry.entities, ensure_ascii=False),
-                "vector": np.asarray(index.vector(pos), dtype="<f4").tobytes(),  # type: ignore[attr-defined]
+                "vector": np.asarray(index.vector(pos), dtype="<f4").tobytes(),
             }
         )
     return rows
 
 
+def _central(tasks: Sequence[IngestTask], options: Options, spill: Spill) -> tuple[Corpus, StoryIndex]:
+    """Clean, metadata, dedup and stories over the whole corpus, streamed through ``spill``."""
+    from ..nlp.embed import get_embedder
+
+    corpus = Corpus(inputs=[t.path.name for t in tasks])
+    started = time.perf_counter()
+    known = _clean(tasks, options, spill, corpus)
+    corpus.timings["clean"] = time.perf_counter() - started
+    inner = get_embedder(options.embedder)
+    embedder = CachedEmbedder(inner, partition_vectors(tasks), inner.name, inner.dim)
+    stories = Stories(options, embedder=embedder)  # type: ignore[arg-type]
+    started = time.perf_counter()
+    features = _features(spill, known, options, embedder, corpus)
+    embedder.cache = {}  # every vector is in the features now
+    corpus.timings["metadata"] = time.perf_counter() - started
+    _group(spill, features, stories, options, corpus)
+    return corpus, stories.ready()
+
+
 def cluster(
     out: Path, tasks: Sequence[IngestTask], options: Options, partition_size: int
 ) -> PartitionSummary:
-    """Group all ingested articles into stories and write the analysis partitions' inputs."""
+    """Group all ingested articles into stories and write the analysis partitions' inputs.
+
+    The corpus streams through an on-disk spill: the driver holds one
+    partition's text at a time plus a few KB of features per article.
+    """
     marker = out / "cluster.done"
     if marker.exists():
         summary = PartitionSummary.from_dict(layout.read_json(marker))
         summary.skipped = True
         return summary
-    pipeline, stories = _stages(tasks, options)
-    corpus = pipeline(Corpus(inputs=[t.path.name for t in tasks]))
-    groups = pack(corpus.stories, partition_size)
-    started = time.perf_counter()
-    lookup = (corpus.by_id(), reuse_positions(corpus.reuse))
-    for number, group in enumerate(groups):
-        _write_partition(out / "analysis" / layout.part_name(number), group, corpus, stories.index, lookup)  # type: ignore[attr-defined]
-    corpus.timings["write"] = time.perf_counter() - started
+    spill = Spill(out / "cluster.spill.sqlite")
+    try:
+        corpus, index = _central(tasks, options, spill)
+        groups = pack(corpus.stories, partition_size)
+        started = time.perf_counter()
+        positions = reuse_positions(corpus.reuse)
+        for number, group in enumerate(groups):
+            articles = spill.by_ids([aid for s in group for aid in s.article_ids])
+            _write_partition(
+                out / "analysis" / layout.part_name(number), group, articles, corpus, index, positions
+            )
+        corpus.timings["write"] = time.perf_counter() - started
+    finally:
+        spill.close()
     summary = PartitionSummary(
         "cluster",
         len(groups),
-        len(corpus.articles),
+        len(spill),
         timings=dict(corpus.timings),
         issues=corpus.issues,
         counts={"stories": len(corpus.stories), "partitions": len(groups)},
-        notes={"embedder": stories.index.embedder},
-    )  # type: ignore[attr-defined]
+        notes={"embedder": index.embedder},
+    )
     layout.write_json(marker, summary.as_dict())
     return summary

@@ -452,15 +452,17 @@ class Clean:
     requires: tuple[str, ...] = ("drafts",)
     provides: tuple[str, ...] = ("articles",)
 
-    def __init__(self, options: Options):
+    def __init__(self, options: Options, templates: Container[str] | None = None):
         self.options = options
+        # Learnt beforehand from a larger corpus (the batch driver streams it); else from this one.
+        self.templates = templates
 
     def __call__(self, corpus: Corpus) -> Corpus:
         lex = load_lexicon()
         done = {a.id for a in corpus.articles}
         drafts = [d for d in corpus.drafts if d.id not in done]
         docs = [split_paragraphs(d.text) for d in drafts]
-        templates = template_lines(docs)
+        templates = template_lines(docs) if self.templates is None else self.templates
         for draft, paras in zip(drafts, docs, strict=True):
             reasons = classify_lines(paras, lex, templates)
             body = [p for p, r in zip(paras, reasons, strict=True) if r is None]

@@ -21,8 +21,9 @@ import heapq
 import re
 import zlib
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -41,6 +42,7 @@ MIN_SENTENCE_WORDS = 6
 MAX_POSTINGS = 16
 LSH_THRESHOLD = 0.5
 _DECODE_CHUNK = 1 << 16
+T = TypeVar("T")
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Sentence ends: terminal punctuation (optionally closed by a quote or bracket)
@@ -96,6 +98,8 @@ def profile(article: Article, vocab: dict[str, int] | None = None) -> TextProfil
             hashes.append(h)
         rows.append((s, e, first, len(hashes)))
     bounds = np.array(rows, dtype=np.int64).reshape(-1, 4)
+    if len(text) < 2**31 and len(hashes) < 2**31:
+        bounds = bounds.astype(np.int32)  # half the size; every article but a freak fits
     return TextProfile(article.id, len(text), np.array(hashes, dtype=np.uint32), bounds)
 
 
@@ -172,44 +176,59 @@ class Dedup:
         threshold = self.options.reuse_threshold * 100
         position = {p.article_id: k for k, p in enumerate(profiles)}
         skipped = {tuple(sorted(position[a] for a in pair)) for pair in skip}
+        out: list[Reuse] = []
         for ia, ka, ib, kb in _candidates(grams, sent_art, sent_idx, profiles):
-            if ia != texts.floor:
+            if ia != texts.floor:  # every pair of the earlier first article is complete: emit them
                 texts.forget_before(ia)
+                out += _passages_of(matches, profiles, dates)
             if (ia, ib) in skipped:
                 continue
             score = fuzz.ratio(texts(ia, ka), texts(ib, kb))
             if score >= threshold:
                 matches[(ia, ib)].append((ka, kb, score / 100))
-        out: list[Reuse] = []
-        for (ia, ib), hits in sorted(matches.items()):
-            for run in _runs(hits):
-                out.append(_passage(profiles, dates, ia, ib, run))
-        return out
+        return out + _passages_of(matches, profiles, dates)
+
+
+def _passages_of(
+    matches: dict[tuple[int, int], list[tuple[int, int, float]]],
+    profiles: list[TextProfile],
+    dates: list[str | None],
+) -> list[Reuse]:
+    """The passages of the matched sentence pairs so far, in article-pair order; ``matches`` is emptied."""
+    out = [
+        _passage(profiles, dates, ia, ib, run)
+        for (ia, ib), hits in sorted(matches.items())
+        for run in _runs(hits)
+    ]
+    matches.clear()
+    return out
 
 
 class SentenceTexts:
     """Normalised sentence texts, read on demand and forgotten once no later pair can ask.
 
     Candidate pairs come sorted by their first article, and the second is
-    always a later one, so articles before the current first are done.
+    always a later one, so articles before the current first are done. Only
+    the normalised candidate sentences are kept, and a few recent texts:
+    the articles may live on disk (the batch driver's spill).
     """
 
-    def __init__(self, articles: list[Article], profiles: list[TextProfile]):
-        self.articles = articles
+    def __init__(self, articles: Sequence[Article], profiles: list[TextProfile]):
         self.profiles = profiles
-        self.cache: dict[int, tuple[str, dict[int, str]]] = {}
+        self.texts = _LastUsed(lambda k: articles[k].text, size=256)
+        self.cache: dict[int, dict[int, str]] = {}
         self.order: list[int] = []  # a heap of cached article positions
         self.floor = -1
 
     def __call__(self, art: int, sent: int) -> str:
         if art < self.floor:
-            return self._read(self.articles[art].text, art, sent)
+            return self._read(art, sent)
         if art not in self.cache:
-            self.cache[art] = (self.articles[art].text, {})
+            self.cache[art] = {}
             heapq.heappush(self.order, art)
-        text, done = self.cache[art]
+        done = self.cache[art]
         if sent not in done:
-            done[sent] = self._read(text, art, sent)
+            done[sent] = self._read(art, sent)
         return done[sent]
 
     def forget_before(self, art: int) -> None:
@@ -217,20 +236,20 @@ class SentenceTexts:
         while self.order and self.order[0] < art:
             self.cache.pop(heapq.heappop(self.order), None)
 
-    def _read(self, text: str, art: int, sent: int) -> str:
+    def _read(self, art: int, sent: int) -> str:
         start, end = self.profiles[art].bounds[sent, :2]
-        return _norm(text[int(start) : int(end)])
+        return _norm(self.texts(art)[int(start) : int(end)])
 
 
-class _LastUsed:
+class _LastUsed(Generic[T]):
     """A small cache of a function of an article position (most recently used kept)."""
 
-    def __init__(self, compute: Callable[[int], np.ndarray], size: int = 4096):
+    def __init__(self, compute: Callable[[int], T], size: int = 4096):
         self.compute = compute
         self.size = size
-        self.items: OrderedDict[int, np.ndarray] = OrderedDict()
+        self.items: OrderedDict[int, T] = OrderedDict()
 
-    def __call__(self, key: int) -> np.ndarray:
+    def __call__(self, key: int) -> T:
         if key in self.items:
             self.items.move_to_end(key)
             return self.items[key]

@@ -481,14 +481,17 @@ class Metadata:
     requires: tuple[str, ...] = ("articles",)
     provides: tuple[str, ...] = ("articles.metadata",)
 
-    def __init__(self, options: Options):
+    def __init__(self, options: Options, known: Collection[str] | None = None):
         self.options = options
+        self.known = known  # site names gathered beforehand over a larger corpus (SiteNames)
 
     def __call__(self, corpus: Corpus) -> Corpus:
-        names = SiteNames()
-        for art in corpus.articles:
-            names.add(art)
-        known = names.known()
+        known = self.known
+        if known is None:
+            names = SiteNames()
+            for art in corpus.articles:
+                names.add(art)
+            known = names.known()
         for art in corpus.articles:
             extract_metadata(art, known)
             for message in art.warnings:

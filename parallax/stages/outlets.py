@@ -28,6 +28,12 @@ class Outlets:
         self.manifest = dict(manifest or {})
 
     def __call__(self, corpus: Corpus) -> Corpus:
+        unknown = self.identify_all(corpus)
+        warn_unknown(corpus, unknown, len(corpus.articles))
+        return corpus
+
+    def identify_all(self, corpus: Corpus) -> int:
+        """Set each article's outlet; how many have none (a caller streaming chunks adds these up)."""
         registry = load_registry(self.options)
         drafts = {d.id: d for d in corpus.drafts}
         unknown = 0
@@ -38,7 +44,10 @@ class Outlets:
             if match.outlet is None:
                 unknown += 1
                 art.warnings.append(UNKNOWN_NOTE + match.reason)
-        if unknown:
-            corpus.warn("outlets", f"{unknown} of {len(corpus.articles)} articles name no outlet that can be "
-                        "identified; they are listed as unknown, not guessed")
-        return corpus
+        return unknown
+
+
+def warn_unknown(corpus: Corpus, unknown: int, total: int) -> None:
+    if unknown:
+        corpus.warn("outlets", f"{unknown} of {total} articles name no outlet that can be "
+                    "identified; they are listed as unknown, not guessed")

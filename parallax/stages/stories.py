@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 from collections import Counter
 from collections.abc import Sequence
 
@@ -74,7 +75,8 @@ def entity_keys(text: str) -> list[str]:
         if _SENT_START.search(head[max(0, m.start() - 3) : m.start()]) and not _is_known(word, counts):
             continue
         counts[word] += 1
-    return [w for w, _ in counts.most_common(MAX_ENTITIES)]
+    # Interned: the same names recur across a corpus, and the index keeps every article's keys.
+    return [sys.intern(w) for w, _ in counts.most_common(MAX_ENTITIES)]
 
 
 def _is_known(word: str, counts: Counter[str]) -> bool:
@@ -124,21 +126,25 @@ class Stories:
             self._embedder = get_embedder(self.options.embedder)
         return self._embedder
 
-    def __call__(self, corpus: Corpus) -> Corpus:
+    def ready(self) -> StoryIndex:
+        """The index, created or checked against the embedder."""
         if self.index is None:
             self.index = StoryIndex(self.embedder.dim, self.embedder.name)
-        index = self.index
-        index.ensure(self.embedder.dim, self.embedder.name)
+        self.index.ensure(self.embedder.dim, self.embedder.name)
+        return self.index
+
+    def __call__(self, corpus: Corpus) -> Corpus:
+        index = self.ready()
         todo = sorted(
             (a for a in corpus.articles if a.id not in index),
-            key=lambda a: (day_number(a.published) or 10**7, a.published or "", a.id),
+            key=lambda a: placement_key(a.published, a.id),
         )
         touched = {sid for a in corpus.articles if (sid := index.story_of(a.id))}
         vectors = self._encode(todo)
         self.added = []
-        pending = [IndexEntry(a.id, "", a.published, _title(a), entity_keys(a.text)) for a in todo]
+        pending = [IndexEntry(a.id, "", a.published, story_title(a), entity_keys(a.text)) for a in todo]
         touched |= self.place(pending, vectors, duplicate_groups(corpus.reuse))
-        corpus.stories = self._stories(corpus.stories, touched)
+        corpus.stories = self.stories(corpus.stories, touched)
         return corpus
 
     def place(self, pending: Sequence[IndexEntry], vectors: np.ndarray, parents: dict[str, str]) -> set[str]:
@@ -219,7 +225,8 @@ class Stories:
             total += float(sim) + ENTITY_WEIGHT * _overlap(ents, index.entity_sets[p]) - DAY_PENALTY * gap
         return total / len(members)
 
-    def _stories(self, existing: list[Story], touched: set[str]) -> list[Story]:
+    def stories(self, existing: list[Story], touched: set[str]) -> list[Story]:
+        """Story records for the given stories after placement, the untouched ones kept as they were."""
         index = self.index
         assert index is not None
         known = {s.id: s for s in existing}
@@ -252,7 +259,12 @@ def _gap(day: int | None, other: int | None) -> int | None:
     return None if day is None or other is None else abs(day - other)
 
 
-def _title(art: Article) -> str:
+def placement_key(published: str | None, article_id: str) -> tuple[int, str, str]:
+    """Articles are placed oldest first; undated ones last, in id order."""
+    return (day_number(published) or 10**7, published or "", article_id)
+
+
+def story_title(art: Article) -> str:
     if art.title:
         return art.title
     first = art.paragraphs[0] if art.paragraphs else ""

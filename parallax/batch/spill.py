@@ -1,0 +1,102 @@
+"""Clean articles on disk while the batch driver works on compact indexes.
+
+The driver's corpus-wide phase needs every article several times (metadata,
+dedup, story features, the analysis partitions), but never all of their text
+at once. Articles (with the drafts the Outlets stage reads) wait here, in a
+SQLite file inside the batch directory, in corpus order; each pass streams
+them in chunks or fetches the few it needs.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import overload
+
+from ..records import Article, Draft
+
+_SCHEMA = "CREATE TABLE articles (pos INTEGER PRIMARY KEY, id TEXT UNIQUE, article TEXT, draft TEXT)"
+_CHUNK = 500
+
+
+class Spill:
+    def __init__(self, path: Path):
+        self.path = path
+        path.unlink(missing_ok=True)  # a killed run's leftovers: the phase starts over
+        self.db = sqlite3.connect(path)
+        self.db.execute("PRAGMA journal_mode = OFF")  # scratch data: rebuilt if the run dies
+        self.db.execute("PRAGMA synchronous = OFF")
+        self.db.execute(_SCHEMA)
+        self.count = 0
+
+    def __len__(self) -> int:
+        return self.count
+
+    def add(self, articles: Sequence[Article], drafts: Iterable[Draft]) -> None:
+        by_id = {d.id: d for d in drafts}
+        rows = []
+        for art in articles:
+            draft = by_id.get(art.id)
+            rows.append((self.count, art.id, _dumps(art), _dumps(draft) if draft else None))
+            self.count += 1
+        self.db.executemany("INSERT INTO articles VALUES (?, ?, ?, ?)", rows)
+        self.db.commit()  # so SQLite's page cache, not the transaction, bounds what stays in memory
+
+    def chunks(self, size: int = _CHUNK) -> Iterator[tuple[list[Article], list[Draft]]]:
+        """Articles in corpus order, ``size`` at a time, with their drafts."""
+        for start in range(0, self.count, size):
+            query = "SELECT article, draft FROM articles WHERE pos >= ? AND pos < ? ORDER BY pos"
+            rows = self.db.execute(query, (start, start + size)).fetchall()
+            yield (
+                [Article.from_dict(json.loads(a)) for a, _ in rows],
+                [Draft.from_dict(json.loads(d)) for _, d in rows if d],
+            )
+
+    def update(self, articles: Sequence[Article]) -> None:
+        """Write back articles a pass changed; their drafts are no longer needed."""
+        rows = [(_dumps(a), a.id) for a in articles]
+        self.db.executemany("UPDATE articles SET article = ?, draft = NULL WHERE id = ?", rows)
+        self.db.commit()
+
+    def article(self, pos: int) -> Article:
+        (data,) = self.db.execute("SELECT article FROM articles WHERE pos = ?", (pos,)).fetchone()
+        return Article.from_dict(json.loads(data))
+
+    def by_ids(self, ids: Sequence[str]) -> list[Article]:
+        """Articles by id, in the order asked."""
+        found: dict[str, Article] = {}
+        for start in range(0, len(ids), _CHUNK):
+            part = ids[start : start + _CHUNK]
+            marks = ",".join("?" * len(part))
+            for aid, data in self.db.execute(f"SELECT id, article FROM articles WHERE id IN ({marks})", part):
+                found[aid] = Article.from_dict(json.loads(data))
+        return [found[i] for i in ids]
+
+    def close(self) -> None:
+        self.db.close()
+        self.path.unlink(missing_ok=True)
+
+
+class SpilledArticles(Sequence[Article]):
+    """The spilled articles as a read-only sequence (Dedup reads a few sentences of some)."""
+
+    def __init__(self, spill: Spill):
+        self.spill = spill
+
+    @overload
+    def __getitem__(self, pos: int) -> Article: ...
+    @overload
+    def __getitem__(self, pos: slice) -> Sequence[Article]: ...
+    def __getitem__(self, pos: int | slice) -> Article | Sequence[Article]:
+        if isinstance(pos, slice):
+            return [self.spill.article(p) for p in range(len(self))[pos]]
+        return self.spill.article(pos)
+
+    def __len__(self) -> int:
+        return len(self.spill)
+
+
+def _dumps(record: Article | Draft) -> str:
+    return json.dumps(record.as_dict(), ensure_ascii=False)
