@@ -42,6 +42,7 @@ MIN_SENTENCE_WORDS = 6
 MAX_POSTINGS = 16
 LSH_THRESHOLD = 0.5
 _DECODE_CHUNK = 1 << 16
+_GROUP_BLOCK = 1 << 15
 T = TypeVar("T")
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -306,9 +307,11 @@ def _shared(labels: np.ndarray, most: int | None = None) -> Iterator[tuple[np.nd
     for size in np.unique(sizes[sizes > 1]).tolist():
         if most is not None and size > most:
             break
-        rows = np.sort(order[starts[sizes == size][:, None] + np.arange(size)], axis=1)
         a, b = np.triu_indices(size, 1)
-        yield rows[:, a].ravel(), rows[:, b].ravel()
+        firsts = starts[sizes == size]
+        for block in range(0, len(firsts), _GROUP_BLOCK):  # bounded temporaries, whatever the corpus
+            rows = np.sort(order[firsts[block : block + _GROUP_BLOCK, None] + np.arange(size)], axis=1)
+            yield rows[:, a].ravel(), rows[:, b].ravel()
 
 
 def _containment(a: np.ndarray, b: np.ndarray) -> float:
@@ -353,8 +356,9 @@ def _candidates(
     offsets = np.concatenate(([0], np.cumsum([len(p.bounds) for p in profiles]))).astype(np.int64)
     sentence = offsets[sent_art] + sent_idx
     total = int(offsets[-1])
+    # A copied sentence shares most of its sampled grams: dedupe each block's codes at once.
     codes = [
-        sentence[x[keep]] * total + sentence[y[keep]]
+        np.unique(sentence[x[keep]] * total + sentence[y[keep]])
         for x, y in _shared(grams, MAX_POSTINGS)
         for keep in [sent_art[x] != sent_art[y]]
     ]
