@@ -16,8 +16,8 @@ passes over the drafts (line-key hashes, then the bodies of the few holders
 that need checking), clean articles wait in an on-disk spill
 (:mod:`parallax.batch.spill`), and Dedup and Stories work on compact
 per-article features, reading text back only where a candidate pair needs
-it. The driver holds one partition's text at a time. The costly per-article work stays parallel: reading
-(trafilatura for HTML/WARC) and the embeddings, which the partitions computed
+it. The driver holds one partition's text at a time. The costly per-article
+work stays parallel: reading (trafilatura for HTML/WARC) and the embeddings, which the partitions computed
 on their own cleaning of the text; only an article whose text the
 corpus-wide cleaning changed is embedded again here. The stories are
 therefore exactly a single-process run's. The result is cut into analysis
@@ -46,7 +46,7 @@ from ..stages.outlets import Outlets, warn_unknown
 from ..stages.stories import Stories, embed_text, entity_keys, placement_key, story_title
 from ..store.story_index import IndexEntry, StoryIndex
 from . import layout
-from .spill import Spill, SpilledArticles
+from .spill import Spill
 from .tasks import IngestTask, PartitionSummary
 
 
@@ -147,7 +147,6 @@ class Features:
     """What Dedup and Stories need of each article, without its text."""
 
     profiles: list[TextProfile] = field(default_factory=list)
-    dates: list[str | None] = field(default_factory=list)
     entries: list[IndexEntry] = field(default_factory=list)
     vectors: list[np.ndarray] = field(default_factory=list)  # one (chunk, dim) array per chunk
 
@@ -166,7 +165,6 @@ def _features(
         corpus.issues += part.issues
         spill.update(articles)
         out.profiles += [profile(a, vocab) for a in articles]
-        out.dates += [a.published for a in articles]
         out.entries += [
             IndexEntry(a.id, "", a.published, story_title(a), entity_keys(a.text)) for a in articles
         ]
@@ -179,14 +177,14 @@ def _group(spill: Spill, features: Features, stories: Stories, options: Options,
     """Dedup and story placement over the features, in the single-process order."""
     started = time.perf_counter()
     dedup = Dedup(options)
-    dupes = dedup.duplicates(features.profiles, features.dates)
+    dates = [e.published for e in features.entries]
+    dupes = dedup.duplicates(features.profiles, dates)
     paired = {frozenset((r.source.article_id, r.target.article_id)) for r in dupes}
-    texts = SentenceTexts(SpilledArticles(spill), features.profiles)
-    corpus.reuse = dupes + dedup.passages(features.profiles, features.dates, paired, texts)
+    texts = SentenceTexts(spill.text, features.profiles)
+    corpus.reuse = dupes + dedup.passages(features.profiles, dates, paired, texts)
     corpus.timings["dedup"] = time.perf_counter() - started
     started = time.perf_counter()
     stories.ready()
-    stories.added = []
     entries = features.entries
     order = sorted(
         range(len(entries)), key=lambda i: placement_key(entries[i].published, entries[i].article_id)

@@ -13,7 +13,6 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import overload
 
 from ..records import Article, Draft
 
@@ -60,9 +59,10 @@ class Spill:
         self.db.executemany("UPDATE articles SET article = ?, draft = NULL WHERE id = ?", rows)
         self.db.commit()
 
-    def article(self, pos: int) -> Article:
+    def text(self, pos: int) -> str:
+        """The clean text of the article at ``pos`` (Dedup reads a few sentences of some)."""
         (data,) = self.db.execute("SELECT article FROM articles WHERE pos = ?", (pos,)).fetchone()
-        return Article.from_dict(json.loads(data))
+        return Article.from_dict(json.loads(data)).text
 
     def by_ids(self, ids: Sequence[str]) -> list[Article]:
         """Articles by id, in the order asked."""
@@ -77,25 +77,6 @@ class Spill:
     def close(self) -> None:
         self.db.close()
         self.path.unlink(missing_ok=True)
-
-
-class SpilledArticles(Sequence[Article]):
-    """The spilled articles as a read-only sequence (Dedup reads a few sentences of some)."""
-
-    def __init__(self, spill: Spill):
-        self.spill = spill
-
-    @overload
-    def __getitem__(self, pos: int) -> Article: ...
-    @overload
-    def __getitem__(self, pos: slice) -> Sequence[Article]: ...
-    def __getitem__(self, pos: int | slice) -> Article | Sequence[Article]:
-        if isinstance(pos, slice):
-            return [self.spill.article(p) for p in range(len(self))[pos]]
-        return self.spill.article(pos)
-
-    def __len__(self) -> int:
-        return len(self.spill)
 
 
 def _dumps(record: Article | Draft) -> str:

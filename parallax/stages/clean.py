@@ -178,8 +178,7 @@ def _shingles(paras: Sequence[str]) -> np.ndarray:
     """Sorted distinct hashes of the body's word 4-grams: what two copies of one story share."""
     toks = [w.casefold() for p in paras if is_body(p) for w in words(p)]
     grams = {" ".join(toks[i : i + 4]) for i in range(max(0, len(toks) - 3))}
-    hashes = [int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest()) for g in grams]
-    return np.unique(np.array(hashes, dtype=np.uint64))
+    return np.unique(np.array([_key_hash(g) for g in grams], dtype=np.uint64))
 
 
 def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
@@ -188,6 +187,7 @@ def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def _key_hash(key: str) -> int:
+    """A 64-bit hash of a line key or gram: what the template learner keeps instead of the text."""
     return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest())
 
 

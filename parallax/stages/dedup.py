@@ -21,7 +21,7 @@ import heapq
 import re
 import zlib
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -140,7 +140,7 @@ class Dedup:
         dates = [a.published for a in arts]
         dupes = self.duplicates(profiles, dates)
         paired = {frozenset((r.source.article_id, r.target.article_id)) for r in dupes}
-        passages = self.passages(profiles, dates, paired, SentenceTexts(arts, profiles))
+        passages = self.passages(profiles, dates, paired, SentenceTexts(lambda k: arts[k].text, profiles))
         ids = {a.id for a in arts}
         kept = [r for r in corpus.reuse if not {r.source.article_id, r.target.article_id} <= ids]
         corpus.reuse = kept + dupes + passages
@@ -178,8 +178,10 @@ class Dedup:
         position = {p.article_id: k for k, p in enumerate(profiles)}
         skipped = {tuple(sorted(position[a] for a in pair)) for pair in skip}
         out: list[Reuse] = []
+        current = -1
         for ia, ka, ib, kb in _candidates(grams, sent_art, sent_idx, profiles):
-            if ia != texts.floor:  # every pair of the earlier first article is complete: emit them
+            if ia != current:  # every pair of the earlier first article is complete: emit them
+                current = ia
                 texts.forget_before(ia)
                 out += _passages_of(matches, profiles, dates)
             if (ia, ib) in skipped:
@@ -214,9 +216,10 @@ class SentenceTexts:
     the articles may live on disk (the batch driver's spill).
     """
 
-    def __init__(self, articles: Sequence[Article], profiles: list[TextProfile]):
+    def __init__(self, text_of: Callable[[int], str], profiles: list[TextProfile]):
+        """``text_of``: an article's clean text by its position in ``profiles``."""
         self.profiles = profiles
-        self.texts = _LastUsed(lambda k: articles[k].text, size=256)
+        self.texts = _LastUsed(text_of, size=256)
         self.cache: dict[int, dict[int, str]] = {}
         self.order: list[int] = []  # a heap of cached article positions
         self.floor = -1

@@ -157,7 +157,7 @@ class Stories:
         assert index is not None
         touched = set()
         for entry, vec in zip(pending, vectors, strict=True):
-            entry.story_id = self._place(entry, vec, frozenset(entry.entities), parents)
+            entry.story_id = self._place(entry, vec, parents)
             index.add(entry, vec)
             self.added.append(entry.article_id)
             touched.add(entry.story_id)
@@ -173,13 +173,13 @@ class Stories:
         ]
         return np.vstack(parts)
 
-    def _place(self, art: IndexEntry, vec: np.ndarray, ents: frozenset[str], parents: dict[str, str]) -> str:
+    def _place(self, entry: IndexEntry, vec: np.ndarray, parents: dict[str, str]) -> str:
         index = self.index
         assert index is not None
-        parent = parents.get(art.article_id)
+        parent = parents.get(entry.article_id)
         if parent is not None and (sid := index.story_of(parent)):
             return sid
-        day = day_number(art.published)
+        day, ents = day_number(entry.published), frozenset(entry.entities)
         k = NEIGHBOURS
         while True:
             best, blocked = self._best_story(vec, day, ents, k)
@@ -187,7 +187,7 @@ class Stories:
             if best is not None or not blocked or k > NEIGHBOURS or k >= len(index):
                 break
             k *= 4
-        return best or story_id_for(art.article_id)
+        return best or story_id_for(entry.article_id)
 
     def _best_story(
         self, vec: np.ndarray, day: int | None, ents: frozenset[str], k: int
