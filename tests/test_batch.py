@@ -219,3 +219,32 @@ def test_streamed_cleaning_sees_templates_across_partitions(tmp_path, eval_dir, 
         assert banner in art.boilerplate
         assert json.loads(written[art.id]) == art.as_dict()
     assert not list(out.glob("*.sqlite"))  # the driver's spill is scratch, removed when done
+
+
+def test_reuse_in_partitions_equals_single_process(tmp_path, eval_dir, fast_options):
+    """The driver streams Dedup's reuse to disk; each partition still gets every record touching it."""
+    src = tmp_path / "in"
+    src.mkdir()
+    bodies = []
+    for n, path in enumerate(sorted((eval_dir / "corpus" / "bbc" / "business").glob("*.txt"))[:16]):
+        title, _, body = path.read_text(encoding="utf-8", errors="replace").partition("\n")
+        bodies.append(body.strip().split("\n\n"))
+        (src / f"{n:02d}.txt").write_text(f"{title}\n\n{body}", encoding="utf-8")
+    for k in (2, 9):  # wire copies: a new headline, the last paragraph dropped
+        (src / f"copy{k}.txt").write_text("Wire: " + "\n\n".join(bodies[k][:-1]), encoding="utf-8")
+    # One article lifting two paragraphs of another into its own text.
+    lifted = bodies[5][:1] + bodies[12][1:3] + bodies[5][3:]
+    (src / "lifted.txt").write_text("Markets react\n\n" + "\n\n".join(lifted), encoding="utf-8")
+    out = tmp_path / "out"
+    batch([src], out, fast_options, partition_size=3, analyse=False)
+    single = Pipeline([*front_stages(fast_options), *story_stages(fast_options)])(Corpus(inputs=[str(src)]))
+    assert {r.kind for r in single.reuse} == {"duplicate", "passage"}
+    written = set()
+    for part in partitions(out):
+        ids = {r["id"] for r in pq.read_table(part / "articles.parquet", columns=["id"]).to_pylist()}
+        rows = pq.read_table(part / "reuse.parquet", columns=["data"]).to_pylist()
+        found = [json.loads(row["data"]) for row in rows]
+        touching = [r.as_dict() for r in single.reuse if {r.source.article_id, r.target.article_id} & ids]
+        assert found == touching  # the same records, in the same order
+        written |= {json.dumps(r, sort_keys=True) for r in found}
+    assert len(written) == len(single.reuse)

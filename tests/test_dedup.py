@@ -137,6 +137,29 @@ def test_band_pairs_are_datasketch_lsh_candidates(bbc):
         mh = MinHash(num_perm=dedup.NUM_PERM, hashvalues=row, scheme=scheme)
         expected += [(j, i) for j in sorted(lsh.query(mh))]
         lsh.insert(i, mh, check_duplication=False)
-    found = dedup._band_pairs(signatures, present, lsh.b, lsh.r)
+    found = list(dedup._band_pairs(signatures, present, lsh.b, lsh.r))
     assert found == expected
     assert {(k, 60 + n) for n, k in enumerate((3, 17, 40))} <= set(found)
+
+
+def test_streamed_duplicates_skip_their_passages(bbc, options):
+    """Noted duplicates give the copy's original, and their sentences are not reported again as passages."""
+    from parallax.stages.dedup import DuplicateNotes, SentenceTexts, profile
+
+    original = dataclasses.replace(bbc[7], published="2005-03-01")
+    arts = [original, *bbc[300:304], _wire_copy(original, "copy-7")]
+    profiles = [profile(a) for a in arts]
+    dates = [a.published for a in arts]
+    dedup = Dedup(options)
+    notes = DuplicateNotes(profiles)
+    dupes = list(notes.watch(dedup.duplicates(profiles, dates)))
+    assert [(r.source.article_id, r.target.article_id) for r in dupes] == [(original.id, "copy-7")]
+    assert notes.parents == duplicate_groups(dupes) == {"copy-7": original.id}
+    assert notes.skip().tolist() == [0 * len(arts) + 5]
+
+    def texts() -> SentenceTexts:
+        return SentenceTexts(lambda k: arts[k].text, profiles)
+
+    unskipped = list(dedup.passages(profiles, dates, texts()))
+    assert {(r.source.article_id, r.target.article_id) for r in unskipped} == {(original.id, "copy-7")}
+    assert list(dedup.passages(profiles, dates, texts(), notes.skip())) == []

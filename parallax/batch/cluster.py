@@ -16,7 +16,8 @@ passes over the drafts (line-key hashes, then the bodies of the few holders
 that need checking), clean articles wait in an on-disk spill
 (:mod:`parallax.batch.spill`), and Dedup and Stories work on compact
 per-article features, reading text back only where a candidate pair needs
-it. The driver holds one partition's text at a time. The costly per-article
+it. The reuse Dedup finds goes to the spill as it is found. The driver holds
+one partition's text at a time. The costly per-article
 work stays parallel: reading (trafilatura for HTML/WARC) and the embeddings, which the partitions computed
 on their own cleaning of the text; only an article whose text the
 corpus-wide cleaning changed is embedded again here. The stories are
@@ -37,10 +38,10 @@ import numpy as np
 
 from ..errors import InputError
 from ..options import Options
-from ..pipeline import Corpus, pack, reuse_positions, reuse_touching
-from ..records import Article, Draft, Issue, Story
+from ..pipeline import Corpus, pack
+from ..records import Article, Draft, Issue, Reuse, Story
 from ..stages.clean import Clean, TemplateKeys, TemplateLearner, split_paragraphs
-from ..stages.dedup import Dedup, SentenceTexts, TextProfile, duplicate_groups, profile
+from ..stages.dedup import Dedup, DuplicateNotes, SentenceTexts, TextProfile, profile
 from ..stages.metadata import Metadata, SiteNames
 from ..stages.outlets import Outlets, warn_unknown
 from ..stages.stories import Stories, embed_text, entity_keys, placement_key, story_title
@@ -148,7 +149,7 @@ class Features:
 
     profiles: list[TextProfile] = field(default_factory=list)
     entries: list[IndexEntry] = field(default_factory=list)
-    vectors: list[np.ndarray] = field(default_factory=list)  # one (chunk, dim) array per chunk
+    vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))  # one row per article
 
 
 def _features(
@@ -156,7 +157,7 @@ def _features(
 ) -> Features:
     """Metadata and outlets chunk by chunk (written back), and each article's compact features."""
     metadata, outlets = Metadata(options, known), Outlets(options)
-    out = Features()
+    out = Features(vectors=np.zeros((len(spill), embedder.dim), np.float32))
     vocab: dict[str, int] = {}
     unknown = 0
     for articles, drafts in spill.chunks():
@@ -168,20 +169,21 @@ def _features(
         out.entries += [
             IndexEntry(a.id, "", a.published, story_title(a), entity_keys(a.text)) for a in articles
         ]
-        out.vectors.append(np.asarray(embedder.encode([embed_text(a) for a in articles]), dtype=np.float32))
+        done = len(out.entries) - len(articles)
+        out.vectors[done : len(out.entries)] = embedder.encode([embed_text(a) for a in articles])
     warn_unknown(corpus, unknown, len(spill))
     return out
 
 
 def _group(spill: Spill, features: Features, stories: Stories, options: Options, corpus: Corpus) -> None:
-    """Dedup and story placement over the features, in the single-process order."""
+    """Dedup (its reuse streamed into the spill) and story placement, in the single-process order."""
     started = time.perf_counter()
     dedup = Dedup(options)
+    profiles = features.profiles
     dates = [e.published for e in features.entries]
-    dupes = dedup.duplicates(features.profiles, dates)
-    paired = {frozenset((r.source.article_id, r.target.article_id)) for r in dupes}
-    texts = SentenceTexts(spill.text, features.profiles)
-    corpus.reuse = dupes + dedup.passages(features.profiles, dates, paired, texts)
+    notes = DuplicateNotes(profiles)
+    spill.add_reuse(notes.watch(dedup.duplicates(profiles, dates)))
+    spill.add_reuse(dedup.passages(profiles, dates, SentenceTexts(spill.text, profiles), notes.skip()))
     corpus.timings["dedup"] = time.perf_counter() - started
     started = time.perf_counter()
     stories.ready()
@@ -189,22 +191,17 @@ def _group(spill: Spill, features: Features, stories: Stories, options: Options,
     order = sorted(
         range(len(entries)), key=lambda i: placement_key(entries[i].published, entries[i].article_id)
     )
-    vectors = np.concatenate(features.vectors) if features.vectors else np.zeros((0, 1), np.float32)
-    features.vectors = []
-    touched = stories.place([entries[i] for i in order], vectors[order], duplicate_groups(corpus.reuse))
+    vectors = features.vectors[order]
+    features.vectors = np.zeros((0, vectors.shape[1]), np.float32)  # one copy of the vectors at a time
+    touched = stories.place([entries[i] for i in order], vectors, notes.parents)
     corpus.stories = stories.stories([], touched)
     corpus.timings["stories"] = time.perf_counter() - started
 
 
 def _write_partition(
-    directory: Path,
-    group: list[Story],
-    articles: list[Article],
-    corpus: Corpus,
-    index: StoryIndex,
-    positions: dict[str, list[int]],
+    directory: Path, group: list[Story], articles: list[Article], reuse: list[Reuse], index: StoryIndex
 ) -> None:
-    """One analysis partition's inputs; ``positions``: ``reuse_positions`` of the corpus, built once."""
+    """One analysis partition's inputs; ``reuse``: the records touching its articles."""
     ids = [a.id for a in articles]
     layout.write_table(
         directory / "articles.parquet", [layout.article_row(a) for a in articles], layout.ARTICLE_SCHEMA
@@ -212,7 +209,6 @@ def _write_partition(
     layout.write_table(
         directory / "stories.parquet", [layout.story_row(s) for s in group], layout.STORY_SCHEMA
     )
-    reuse = reuse_touching(corpus.reuse, positions, ids)
     layout.write_table(
         directory / "reuse.parquet",
         [layout.record_row("reuse", r, None, None, r.target.article_id) for r in reuse],
@@ -276,12 +272,10 @@ def cluster(
         corpus, index = _central(tasks, options, spill)
         groups = pack(corpus.stories, partition_size)
         started = time.perf_counter()
-        positions = reuse_positions(corpus.reuse)
         for number, group in enumerate(groups):
-            articles = spill.by_ids([aid for s in group for aid in s.article_ids])
-            _write_partition(
-                out / "analysis" / layout.part_name(number), group, articles, corpus, index, positions
-            )
+            ids = [aid for s in group for aid in s.article_ids]
+            part = out / "analysis" / layout.part_name(number)
+            _write_partition(part, group, spill.by_ids(ids), spill.reuse_touching(ids), index)
         corpus.timings["write"] = time.perf_counter() - started
     finally:
         spill.close()
@@ -291,7 +285,7 @@ def cluster(
         len(spill),
         timings=dict(corpus.timings),
         issues=corpus.issues,
-        counts={"stories": len(corpus.stories), "partitions": len(groups)},
+        counts={"stories": len(corpus.stories), "partitions": len(groups), "reuse": spill.reuse_count},
         notes={"embedder": index.embedder},
     )
     layout.write_json(marker, summary.as_dict())

@@ -4,7 +4,9 @@ The driver's corpus-wide phase needs every article several times (metadata,
 dedup, story features, the analysis partitions), but never all of their text
 at once. Articles (with the drafts the Outlets stage reads) wait here, in a
 SQLite file inside the batch directory, in corpus order; each pass streams
-them in chunks or fetches the few it needs.
+them in chunks or fetches the few it needs. The text reuse Dedup finds
+waits here too, as it is found: on a corpus full of wire copies it can
+outweigh the articles' features.
 """
 
 from __future__ import annotations
@@ -12,11 +14,20 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from pathlib import Path
 
-from ..records import Article, Draft
+from ..records import Article, Draft, Reuse
 
-_SCHEMA = "CREATE TABLE articles (pos INTEGER PRIMARY KEY, id TEXT UNIQUE, article TEXT, draft TEXT)"
+_SCHEMA = (
+    "CREATE TABLE articles (pos INTEGER PRIMARY KEY, id TEXT UNIQUE, article TEXT, draft TEXT)",
+    "CREATE TABLE reuse (seq INTEGER PRIMARY KEY, source TEXT, target TEXT, data TEXT)",
+)
+# Built once all reuse is in: cheaper than keeping them up to date row by row.
+_REUSE_INDEXES = (
+    "CREATE INDEX reuse_source ON reuse (source)",
+    "CREATE INDEX reuse_target ON reuse (target)",
+)
 _CHUNK = 500
 
 
@@ -27,8 +38,11 @@ class Spill:
         self.db = sqlite3.connect(path)
         self.db.execute("PRAGMA journal_mode = OFF")  # scratch data: rebuilt if the run dies
         self.db.execute("PRAGMA synchronous = OFF")
-        self.db.execute(_SCHEMA)
+        for statement in _SCHEMA:
+            self.db.execute(statement)
         self.count = 0
+        self.reuse_count = 0
+        self._indexed = False
 
     def __len__(self) -> int:
         return self.count
@@ -74,10 +88,33 @@ class Spill:
                 found[aid] = Article.from_dict(json.loads(data))
         return [found[i] for i in ids]
 
+    def add_reuse(self, records: Iterable[Reuse]) -> None:
+        """Store reuse records as they come, in order."""
+        stream = iter(records)
+        while chunk := list(islice(stream, _CHUNK)):
+            rows = [(r.source.article_id, r.target.article_id, _dumps(r)) for r in chunk]
+            self.db.executemany("INSERT INTO reuse (source, target, data) VALUES (?, ?, ?)", rows)
+            self.db.commit()
+            self.reuse_count += len(rows)
+
+    def reuse_touching(self, ids: Sequence[str]) -> list[Reuse]:
+        """The reuse records with a source or target among ``ids``, in the order they were added."""
+        if not self._indexed:
+            for statement in _REUSE_INDEXES:
+                self.db.execute(statement)
+            self._indexed = True
+        found: dict[int, str] = {}
+        for start in range(0, len(ids), _CHUNK):
+            part = list(ids[start : start + _CHUNK])
+            marks = ",".join("?" * len(part))
+            query = f"SELECT seq, data FROM reuse WHERE source IN ({marks}) OR target IN ({marks})"
+            found.update(self.db.execute(query, part + part))
+        return [Reuse.from_dict(json.loads(found[seq])) for seq in sorted(found)]
+
     def close(self) -> None:
         self.db.close()
         self.path.unlink(missing_ok=True)
 
 
-def _dumps(record: Article | Draft) -> str:
+def _dumps(record: Article | Draft | Reuse) -> str:
     return json.dumps(record.as_dict(), ensure_ascii=False)

@@ -20,8 +20,9 @@ from __future__ import annotations
 import heapq
 import re
 import zlib
+from array import array
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -43,6 +44,7 @@ MAX_POSTINGS = 16
 LSH_THRESHOLD = 0.5
 _DECODE_CHUNK = 1 << 16
 _GROUP_BLOCK = 1 << 15
+_MERGE_AT = 1 << 20
 T = TypeVar("T")
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -138,58 +140,77 @@ class Dedup:
         profiles = [profile(a, vocab) for a in arts]
         del vocab
         dates = [a.published for a in arts]
-        dupes = self.duplicates(profiles, dates)
-        paired = {frozenset((r.source.article_id, r.target.article_id)) for r in dupes}
-        passages = self.passages(profiles, dates, paired, SentenceTexts(lambda k: arts[k].text, profiles))
+        notes = DuplicateNotes(profiles)
+        dupes = list(notes.watch(self.duplicates(profiles, dates)))
+        texts = SentenceTexts(lambda k: arts[k].text, profiles)
+        passages = list(self.passages(profiles, dates, texts, notes.skip()))
         ids = {a.id for a in arts}
         kept = [r for r in corpus.reuse if not {r.source.article_id, r.target.article_id} <= ids]
         corpus.reuse = kept + dupes + passages
         return corpus
 
-    def duplicates(self, profiles: list[TextProfile], dates: list[str | None]) -> list[Reuse]:
+    def duplicates(self, profiles: list[TextProfile], dates: list[str | None]) -> Iterator[Reuse]:
         """Pairs (earlier j, later i) whose MinHash signatures share an LSH band, verified by containment.
 
         The banding is datasketch's (same bands and rows, the same exact band
         equality), done over one signature matrix instead of an index of
         per-article objects: the same pairs for a tenth of the memory.
+        Streamed, as a corpus of recombined wire copies can hold millions.
         """
         lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
         signatures, present = _signatures(profiles)
         shingles = _LastUsed(lambda k: shingle_set(profiles[k]))
-        found: list[Reuse] = []
         for j, i in _band_pairs(signatures, present, lsh.b, lsh.r):
             score = _containment(shingles(i), shingles(j))
             if score >= self.options.duplicate_threshold:
-                found.append(_orient(profiles, dates, j, i, None, None, score, "duplicate"))
-        return found
+                yield _orient(profiles, dates, j, i, None, None, score, "duplicate")
 
     def passages(
         self,
         profiles: list[TextProfile],
         dates: list[str | None],
-        skip: set[frozenset[str]],
         texts: SentenceTexts,
-    ) -> list[Reuse]:
-        sent_art, sent_idx, grams = _sampled_grams(profiles)
-        if len(grams) == 0:
-            return []
+        skip: np.ndarray | None = None,
+    ) -> Iterator[Reuse]:
+        """Copied sentence runs between articles, by first article; ``skip``: ``DuplicateNotes.skip()``."""
         matches: dict[tuple[int, int], list[tuple[int, int, float]]] = defaultdict(list)
         threshold = self.options.reuse_threshold * 100
-        position = {p.article_id: k for k, p in enumerate(profiles)}
-        skipped = {tuple(sorted(position[a] for a in pair)) for pair in skip}
-        out: list[Reuse] = []
         current = -1
-        for ia, ka, ib, kb in _candidates(grams, sent_art, sent_idx, profiles):
+        for ia, ka, ib, kb in _candidates(profiles, skip):
             if ia != current:  # every pair of the earlier first article is complete: emit them
                 current = ia
                 texts.forget_before(ia)
-                out += _passages_of(matches, profiles, dates)
-            if (ia, ib) in skipped:
-                continue
+                yield from _passages_of(matches, profiles, dates)
             score = fuzz.ratio(texts(ia, ka), texts(ib, kb))
             if score >= threshold:
                 matches[(ia, ib)].append((ka, kb, score / 100))
-        return out + _passages_of(matches, profiles, dates)
+        yield from _passages_of(matches, profiles, dates)
+
+
+class DuplicateNotes:
+    """What later steps need of streamed duplicates: each copy's original, and the pairs Dedup skips.
+
+    The article pairs are kept as int64 codes (8 bytes each), not the
+    records: the batch driver writes the records to disk as they come.
+    """
+
+    def __init__(self, profiles: list[TextProfile]):
+        self.position = {p.article_id: k for k, p in enumerate(profiles)}
+        self.parents: dict[str, str] = {}  # what ``duplicate_groups`` gives for the same records
+        self._codes = array("q")
+
+    def watch(self, dupes: Iterable[Reuse]) -> Iterator[Reuse]:
+        """Pass ``dupes`` through, noting each."""
+        n = len(self.position)
+        for r in dupes:
+            self.parents.setdefault(r.target.article_id, r.source.article_id)
+            a, b = sorted((self.position[r.source.article_id], self.position[r.target.article_id]))
+            self._codes.append(a * n + b)
+            yield r
+
+    def skip(self) -> np.ndarray:
+        """The noted article pairs (earlier * n + later), sorted, for :meth:`Dedup.passages`."""
+        return np.unique(np.frombuffer(self._codes, dtype=np.int64)) if self._codes else np.zeros(0, np.int64)
 
 
 def _passages_of(
@@ -281,20 +302,23 @@ def _signatures(profiles: list[TextProfile]) -> tuple[np.ndarray, np.ndarray]:
     return signatures, present
 
 
-def _band_pairs(signatures: np.ndarray, present: np.ndarray, bands: int, rows: int) -> list[tuple[int, int]]:
+def _band_pairs(
+    signatures: np.ndarray, present: np.ndarray, bands: int, rows: int
+) -> Iterator[tuple[int, int]]:
     """(j, i) with j < i, sorted by i then j: the articles whose signatures are equal on some band."""
     where = np.flatnonzero(present)
-    codes: list[np.ndarray] = []
+    codes = _UniqueCodes()
     n = len(signatures)
     for band in range(bands):
         block = np.ascontiguousarray(signatures[where, band * rows : (band + 1) * rows])
         keys = block.view(np.dtype((np.void, block.dtype.itemsize * rows))).ravel()
         _, label = np.unique(keys, return_inverse=True)
-        codes += [where[later] * n + where[earlier] for earlier, later in _shared(label.ravel())]
-    if not codes:
-        return []
-    merged = np.unique(np.concatenate(codes))
-    return list(zip((merged % n).tolist(), (merged // n).tolist(), strict=True))
+        for earlier, later in _shared(label.ravel()):
+            codes.add(where[later] * n + where[earlier])
+    merged = codes.merged()
+    for start in range(0, len(merged), _DECODE_CHUNK):  # Python ints for a chunk at a time only
+        part = merged[start : start + _DECODE_CHUNK]
+        yield from zip((part % n).tolist(), (part // n).tolist(), strict=True)
 
 
 def _shared(labels: np.ndarray, most: int | None = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
@@ -304,9 +328,13 @@ def _shared(labels: np.ndarray, most: int | None = None) -> Iterator[tuple[np.nd
     Python loop over groups costs more than the pairs at 100k articles.
     """
     order = np.argsort(labels, kind="stable")
-    ordered = labels[order]
+    ordered, total = labels[order], len(labels)
+    del labels  # a caller that drops its own reference frees the unsorted copy here
     starts = np.concatenate(([0], np.flatnonzero(ordered[1:] != ordered[:-1]) + 1))
-    sizes = np.diff(np.concatenate((starts, [len(labels)])))
+    del ordered
+    sizes = np.diff(np.concatenate((starts, [total])))
+    multi = sizes > 1  # most labels are unique: keep only the groups that make pairs
+    starts, sizes = starts[multi], sizes[multi]
     for size in np.unique(sizes[sizes > 1]).tolist():
         if most is not None and size > most:
             break
@@ -325,8 +353,8 @@ def _containment(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def _sampled_grams(profiles: list[TextProfile]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Flat arrays over all sampled sentence grams: article index, sentence index, hash."""
-    arts: list[np.ndarray] = []
+    """Flat arrays over all sampled sentence grams: article index, sentence index (int32), hash."""
+    counts = np.zeros(len(profiles), dtype=np.int64)
     sents: list[np.ndarray] = []
     hashes: list[np.ndarray] = []
     for i, prof in enumerate(profiles):
@@ -334,46 +362,85 @@ def _sampled_grams(profiles: list[TextProfile]) -> tuple[np.ndarray, np.ndarray,
         if not len(grams) or not len(prof.bounds):
             continue
         lengths = prof.bounds[:, 3] - prof.bounds[:, 2]
-        owner = np.repeat(np.arange(len(lengths)), lengths)
+        owner = np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)
         # A gram counts only inside one sentence long enough to be a passage, and if sampled.
         first, last = owner[: len(grams)], owner[PASSAGE_GRAM - 1 :]
         keep = (first == last) & (lengths[first] >= MIN_SENTENCE_WORDS) & (grams % SAMPLE_MOD == 0)
-        if keep.any():
+        counts[i] = int(keep.sum())
+        if counts[i]:
             hashes.append(grams[keep])
-            arts.append(np.full(int(keep.sum()), i, dtype=np.int64))
             sents.append(first[keep])
-    if not hashes:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty.astype(np.uint64)
-    return np.concatenate(arts), np.concatenate(sents), np.concatenate(hashes)
+    # One flat array at a time, each list dropped as soon as it is joined: at 100k articles
+    # these are tens of millions of grams.
+    flat_hashes = np.concatenate(hashes) if hashes else np.zeros(0, dtype=np.uint64)
+    hashes.clear()
+    flat_sents = np.concatenate(sents) if sents else np.zeros(0, dtype=np.int32)
+    sents.clear()
+    return np.repeat(np.arange(len(profiles), dtype=np.int32), counts), flat_sents, flat_hashes
 
 
-def _candidates(
-    grams: np.ndarray, sent_art: np.ndarray, sent_idx: np.ndarray, profiles: list[TextProfile]
-) -> Iterator[tuple[int, int, int, int]]:
+def _candidates(profiles: list[TextProfile], skip: np.ndarray | None) -> Iterator[tuple[int, int, int, int]]:
     """Sentence pairs (article a, sentence, article b, sentence), a < b, sharing a sampled gram; sorted.
 
     Pairs are coded as two global sentence numbers in one int64, so a 100k
     corpus's millions of candidates cost 8 bytes each, not a Python tuple.
+    Article pairs in ``skip`` (codes a * n + b) are left out as early as
+    possible: near-duplicates share most sentences.
     """
+    sent_art, sent_idx, grams = _sampled_grams(profiles)
+    n = len(profiles)
     offsets = np.concatenate(([0], np.cumsum([len(p.bounds) for p in profiles]))).astype(np.int64)
-    sentence = offsets[sent_art] + sent_idx
     total = int(offsets[-1])
-    # A copied sentence shares most of its sampled grams: dedupe each block's codes at once.
-    codes = [
-        np.unique(sentence[x[keep]] * total + sentence[y[keep]])
-        for x, y in _shared(grams, MAX_POSTINGS)
-        for keep in [sent_art[x] != sent_art[y]]
-    ]
-    if not codes:
-        return
-    merged = np.unique(np.concatenate(codes))
+    sentence = (offsets[sent_art] + sent_idx).astype(np.int32 if total < 2**31 else np.int64)
+    codes = _UniqueCodes()
+    groups = _shared(grams, MAX_POSTINGS)
+    del sent_idx, grams  # _shared keeps the grams only until it has sorted them
+    for x, y in groups:
+        art_x, art_y = sent_art[x].astype(np.int64), sent_art[y]
+        keep = art_x != art_y
+        if skip is not None and len(skip):
+            keep &= ~_among(art_x * n + art_y, skip)
+        codes.add(sentence[x[keep]].astype(np.int64) * total + sentence[y[keep]])
+    del sent_art, sentence
+    merged = codes.merged()
     for start in range(0, len(merged), _DECODE_CHUNK):  # Python ints for a chunk at a time only
         first, second = np.divmod(merged[start : start + _DECODE_CHUNK], total)
         art_a = np.searchsorted(offsets, first, side="right") - 1
         art_b = np.searchsorted(offsets, second, side="right") - 1
         yield from zip(art_a.tolist(), (first - offsets[art_a]).tolist(), art_b.tolist(),
                        (second - offsets[art_b]).tolist(), strict=True)
+
+
+class _UniqueCodes:
+    """A sorted set of int64 codes, merged as blocks arrive.
+
+    A pair of near-duplicates meets in most LSH bands, and a copied sentence
+    pair shares most of its sampled grams: merging early keeps memory near
+    the distinct codes rather than every sighting of them.
+    """
+
+    def __init__(self) -> None:
+        self._merged = np.zeros(0, dtype=np.int64)
+        self._pending: list[np.ndarray] = []
+        self._size = 0
+
+    def add(self, codes: np.ndarray) -> None:
+        self._pending.append(np.unique(codes))
+        self._size += len(self._pending[-1])
+        if self._size > max(len(self._merged), _MERGE_AT):  # amortised: once the new outweigh the old
+            self.merged()
+
+    def merged(self) -> np.ndarray:
+        if self._pending:
+            self._merged = np.unique(np.concatenate([self._merged, *self._pending]))
+            self._pending, self._size = [], 0
+        return self._merged
+
+
+def _among(values: np.ndarray, ordered: np.ndarray) -> np.ndarray:
+    """Which ``values`` occur in the sorted array ``ordered``."""
+    at = np.minimum(np.searchsorted(ordered, values), len(ordered) - 1)
+    return ordered[at] == values
 
 
 def _runs(pairs: list[tuple[int, int, float]]) -> list[list[tuple[int, int, float]]]:
@@ -428,7 +495,7 @@ def _norm(text: str) -> str:
     return " ".join(_WORD.findall(text.lower()))
 
 
-def duplicate_groups(reuse: list[Reuse]) -> dict[str, str]:
+def duplicate_groups(reuse: Iterable[Reuse]) -> dict[str, str]:
     """Map each duplicated article id to the id of the copy it was taken from."""
     parent: dict[str, str] = {}
     for r in reuse:

@@ -156,6 +156,7 @@ class Stories:
         index = self.index
         assert index is not None
         touched = set()
+        index.reserve(len(pending))
         for entry, vec in zip(pending, vectors, strict=True):
             entry.story_id = self._place(entry, vec, parents)
             index.add(entry, vec)

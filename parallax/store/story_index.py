@@ -77,6 +77,14 @@ class StoryIndex:
     def vector(self, pos: int) -> np.ndarray:
         return self._vectors[pos]
 
+    def reserve(self, extra: int) -> None:
+        """Room for ``extra`` more articles in one step, not by doubling (which copies, and overshoots)."""
+        need = len(self.entries) + extra
+        if need > len(self._vectors):
+            grown = np.zeros((need, self.dim), dtype=np.float32)
+            grown[: len(self.entries)] = self._vectors[: len(self.entries)]
+            self._vectors = grown
+
     def add(self, entry: IndexEntry, vector: np.ndarray) -> int:
         if entry.article_id in self.positions:
             return self.positions[entry.article_id]
