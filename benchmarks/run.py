@@ -2,7 +2,9 @@
 
 Each ``benchmarks/bench_*.py`` is run as its own process (so peak memory is its
 own) and writes ``benchmarks/results_<name>.md``; this script adds the machine
-description and concatenates them.
+description and concatenates them. ``python -m benchmarks.run pipeline`` runs
+one; ``python -m benchmarks.run --merge`` only rebuilds results.md from the
+sections already written.
 """
 
 from __future__ import annotations
@@ -30,10 +32,13 @@ def machine() -> str:
 
 
 def main(argv: list[str]) -> int:
-    only = set(argv)
+    """Run the named benchmarks (all by default), then merge; ``--merge``: merge the sections only."""
+    only = {a for a in argv if a != "--merge"}
     modules = sorted(
         p.stem for p in HERE.glob("bench_*.py") if not only or p.stem.removeprefix("bench_") in only
     )
+    if "--merge" in argv:  # sections measured one by one (a 100k run takes a quiet machine's hour)
+        modules = []
     failed = []
     for name in modules:
         print(f"== {name}", flush=True)
@@ -43,9 +48,10 @@ def main(argv: list[str]) -> int:
         if proc.returncode:
             failed.append(name)
     sections = [p.read_text(encoding="utf-8") for p in sorted(HERE.glob("results_*.md"))]
+    how = "`make bench`" if modules else "`python -m benchmarks.run --merge` from sections measured apart"
     header = (
         f"# Parallax benchmark results\n\nMachine: {machine()}.\n"
-        f"Generated {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} by `make bench`.\n"
+        f"Generated {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} by {how}.\n"
     )
     (HERE / "results.md").write_text(header + "\n" + "\n".join(sections), encoding="utf-8")
     print(f"wrote {HERE / 'results.md'}")

@@ -33,6 +33,7 @@ from rapidfuzz import fuzz
 from ..options import Options
 from ..pipeline import Corpus
 from ..records import Article, Reuse, Span
+from ._pairs import UniqueCodes, among, equal_pairs
 
 NUM_PERM = 64
 SHINGLE = 3
@@ -43,8 +44,6 @@ MIN_SENTENCE_WORDS = 6
 MAX_POSTINGS = 16
 LSH_THRESHOLD = 0.5
 _DECODE_CHUNK = 1 << 16
-_GROUP_BLOCK = 1 << 15
-_MERGE_AT = 1 << 20
 T = TypeVar("T")
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -307,42 +306,18 @@ def _band_pairs(
 ) -> Iterator[tuple[int, int]]:
     """(j, i) with j < i, sorted by i then j: the articles whose signatures are equal on some band."""
     where = np.flatnonzero(present)
-    codes = _UniqueCodes()
+    codes = UniqueCodes()
     n = len(signatures)
     for band in range(bands):
         block = np.ascontiguousarray(signatures[where, band * rows : (band + 1) * rows])
         keys = block.view(np.dtype((np.void, block.dtype.itemsize * rows))).ravel()
         _, label = np.unique(keys, return_inverse=True)
-        for earlier, later in _shared(label.ravel()):
+        for earlier, later in equal_pairs(label.ravel()):
             codes.add(where[later] * n + where[earlier])
     merged = codes.merged()
     for start in range(0, len(merged), _DECODE_CHUNK):  # Python ints for a chunk at a time only
         part = merged[start : start + _DECODE_CHUNK]
         yield from zip((part % n).tolist(), (part // n).tolist(), strict=True)
-
-
-def _shared(labels: np.ndarray, most: int | None = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """Every pair of positions with equal labels, as (earlier, later) arrays, one group size at a time.
-
-    Groups larger than ``most`` are skipped. Vectorised per group size: a
-    Python loop over groups costs more than the pairs at 100k articles.
-    """
-    order = np.argsort(labels, kind="stable")
-    ordered, total = labels[order], len(labels)
-    del labels  # a caller that drops its own reference frees the unsorted copy here
-    starts = np.concatenate(([0], np.flatnonzero(ordered[1:] != ordered[:-1]) + 1))
-    del ordered
-    sizes = np.diff(np.concatenate((starts, [total])))
-    multi = sizes > 1  # most labels are unique: keep only the groups that make pairs
-    starts, sizes = starts[multi], sizes[multi]
-    for size in np.unique(sizes[sizes > 1]).tolist():
-        if most is not None and size > most:
-            break
-        a, b = np.triu_indices(size, 1)
-        firsts = starts[sizes == size]
-        for block in range(0, len(firsts), _GROUP_BLOCK):  # bounded temporaries, whatever the corpus
-            rows = np.sort(order[firsts[block : block + _GROUP_BLOCK, None] + np.arange(size)], axis=1)
-            yield rows[:, a].ravel(), rows[:, b].ravel()
 
 
 def _containment(a: np.ndarray, b: np.ndarray) -> float:
@@ -392,14 +367,14 @@ def _candidates(profiles: list[TextProfile], skip: np.ndarray | None) -> Iterato
     offsets = np.concatenate(([0], np.cumsum([len(p.bounds) for p in profiles]))).astype(np.int64)
     total = int(offsets[-1])
     sentence = (offsets[sent_art] + sent_idx).astype(np.int32 if total < 2**31 else np.int64)
-    codes = _UniqueCodes()
-    groups = _shared(grams, MAX_POSTINGS)
-    del sent_idx, grams  # _shared keeps the grams only until it has sorted them
+    codes = UniqueCodes()
+    groups = equal_pairs(grams, MAX_POSTINGS)
+    del sent_idx, grams  # equal_pairs keeps the grams only until it has sorted them
     for x, y in groups:
         art_x, art_y = sent_art[x].astype(np.int64), sent_art[y]
         keep = art_x != art_y
         if skip is not None and len(skip):
-            keep &= ~_among(art_x * n + art_y, skip)
+            keep &= ~among(art_x * n + art_y, skip)
         codes.add(sentence[x[keep]].astype(np.int64) * total + sentence[y[keep]])
     del sent_art, sentence
     merged = codes.merged()
@@ -409,38 +384,6 @@ def _candidates(profiles: list[TextProfile], skip: np.ndarray | None) -> Iterato
         art_b = np.searchsorted(offsets, second, side="right") - 1
         yield from zip(art_a.tolist(), (first - offsets[art_a]).tolist(), art_b.tolist(),
                        (second - offsets[art_b]).tolist(), strict=True)
-
-
-class _UniqueCodes:
-    """A sorted set of int64 codes, merged as blocks arrive.
-
-    A pair of near-duplicates meets in most LSH bands, and a copied sentence
-    pair shares most of its sampled grams: merging early keeps memory near
-    the distinct codes rather than every sighting of them.
-    """
-
-    def __init__(self) -> None:
-        self._merged = np.zeros(0, dtype=np.int64)
-        self._pending: list[np.ndarray] = []
-        self._size = 0
-
-    def add(self, codes: np.ndarray) -> None:
-        self._pending.append(np.unique(codes))
-        self._size += len(self._pending[-1])
-        if self._size > max(len(self._merged), _MERGE_AT):  # amortised: once the new outweigh the old
-            self.merged()
-
-    def merged(self) -> np.ndarray:
-        if self._pending:
-            self._merged = np.unique(np.concatenate([self._merged, *self._pending]))
-            self._pending, self._size = [], 0
-        return self._merged
-
-
-def _among(values: np.ndarray, ordered: np.ndarray) -> np.ndarray:
-    """Which ``values`` occur in the sorted array ``ordered``."""
-    at = np.minimum(np.searchsorted(ordered, values), len(ordered) - 1)
-    return ordered[at] == values
 
 
 def _runs(pairs: list[tuple[int, int, float]]) -> list[list[tuple[int, int, float]]]:
