@@ -39,7 +39,7 @@ import numpy as np
 from ..errors import InputError
 from ..options import Options
 from ..pipeline import Corpus, pack
-from ..records import Article, Draft, Issue, Reuse, Story
+from ..records import Article, Draft, Issue, Story
 from ..stages.clean import Clean, TemplateKeys, TemplateLearner, split_paragraphs
 from ..stages.dedup import Dedup, DuplicateNotes, SentenceTexts, TextProfile, profile
 from ..stages.metadata import Metadata, SiteNames
@@ -199,9 +199,13 @@ def _group(spill: Spill, features: Features, stories: Stories, options: Options,
 
 
 def _write_partition(
-    directory: Path, group: list[Story], articles: list[Article], reuse: list[Reuse], index: StoryIndex
+    directory: Path,
+    group: list[Story],
+    articles: list[Article],
+    reuse: list[tuple[str, str]],
+    index: StoryIndex,
 ) -> None:
-    """One analysis partition's inputs; ``reuse``: the records touching its articles."""
+    """One analysis partition's inputs; ``reuse``: ``Spill.reuse_json`` of its articles."""
     ids = [a.id for a in articles]
     layout.write_table(
         directory / "articles.parquet", [layout.article_row(a) for a in articles], layout.ARTICLE_SCHEMA
@@ -211,7 +215,7 @@ def _write_partition(
     )
     layout.write_table(
         directory / "reuse.parquet",
-        [layout.record_row("reuse", r, None, None, r.target.article_id) for r in reuse],
+        [layout.record_row("reuse", data, None, None, target) for target, data in reuse],
         layout.RECORD_SCHEMA,
     )
     layout.write_table(directory / "index.parquet", _index_rows(index, ids), layout.INDEX_SCHEMA)
@@ -275,7 +279,7 @@ def cluster(
         for number, group in enumerate(groups):
             ids = [aid for s in group for aid in s.article_ids]
             part = out / "analysis" / layout.part_name(number)
-            _write_partition(part, group, spill.by_ids(ids), spill.reuse_touching(ids), index)
+            _write_partition(part, group, spill.by_ids(ids), spill.reuse_json(ids), index)
         corpus.timings["write"] = time.perf_counter() - started
     finally:
         spill.close()

@@ -157,15 +157,20 @@ def story_row(story: Story) -> dict[str, Any]:
 
 
 def record_row(
-    kind: str, record: Record, rid: str | None, story_id: str | None, article_id: str | None
+    kind: str, record: Record | str, rid: str | None, story_id: str | None, article_id: str | None
 ) -> dict[str, Any]:
+    """A record table row; ``record`` may be given as its ``record_json`` already."""
     return {
         "kind": kind,
         "id": rid,
         "story_id": story_id,
         "article_id": article_id,
-        "data": _dumps(record.as_dict()),
+        "data": record if isinstance(record, str) else record_json(record),
     }
+
+
+def record_json(record: Record) -> str:
+    return _dumps(record.as_dict())
 
 
 def articles_from(rows: Iterable[Mapping[str, Any]]) -> list[Article]:

@@ -18,6 +18,7 @@ from itertools import islice
 from pathlib import Path
 
 from ..records import Article, Draft, Reuse
+from .layout import record_json
 
 _SCHEMA = (
     "CREATE TABLE articles (pos INTEGER PRIMARY KEY, id TEXT UNIQUE, article TEXT, draft TEXT)",
@@ -92,29 +93,33 @@ class Spill:
         """Store reuse records as they come, in order."""
         stream = iter(records)
         while chunk := list(islice(stream, _CHUNK)):
-            rows = [(r.source.article_id, r.target.article_id, _dumps(r)) for r in chunk]
+            rows = [(r.source.article_id, r.target.article_id, record_json(r)) for r in chunk]
             self.db.executemany("INSERT INTO reuse (source, target, data) VALUES (?, ?, ?)", rows)
             self.db.commit()
             self.reuse_count += len(rows)
 
     def reuse_touching(self, ids: Sequence[str]) -> list[Reuse]:
         """The reuse records with a source or target among ``ids``, in the order they were added."""
+        return [Reuse.from_dict(json.loads(data)) for _, data in self.reuse_json(ids)]
+
+    def reuse_json(self, ids: Sequence[str]) -> list[tuple[str, str]]:
+        """(target article id, ``record_json``) of ``reuse_touching``: for writing them out as they are."""
         if not self._indexed:
             for statement in _REUSE_INDEXES:
                 self.db.execute(statement)
             self._indexed = True
-        found: dict[int, str] = {}
+        found: dict[int, tuple[str, str]] = {}
         for start in range(0, len(ids), _CHUNK):
             part = list(ids[start : start + _CHUNK])
             marks = ",".join("?" * len(part))
-            query = f"SELECT seq, data FROM reuse WHERE source IN ({marks}) OR target IN ({marks})"
-            found.update(self.db.execute(query, part + part))
-        return [Reuse.from_dict(json.loads(found[seq])) for seq in sorted(found)]
+            query = f"SELECT seq, target, data FROM reuse WHERE source IN ({marks}) OR target IN ({marks})"
+            found.update((seq, (target, data)) for seq, target, data in self.db.execute(query, part + part))
+        return [found[seq] for seq in sorted(found)]
 
     def close(self) -> None:
         self.db.close()
         self.path.unlink(missing_ok=True)
 
 
-def _dumps(record: Article | Draft | Reuse) -> str:
+def _dumps(record: Article | Draft) -> str:
     return json.dumps(record.as_dict(), ensure_ascii=False)
