@@ -157,3 +157,16 @@ def test_spans_always_index_the_text(nlp, pieces):
         assert article.text[q.span.start : q.span.end] == q.text
         if q.cue_span is not None:
             assert article.text[q.cue_span.start : q.cue_span.end] == q.cue
+
+
+def test_pronoun_passes_over_a_person_titled_otherwise(nlp):
+    """"she" skips the last speaker, a man by his title, for the woman named after him."""
+    text = (
+        "A day earlier, Mr Brennan had said only the largest firms would be targeted. "
+        'The list "will be limited and final", he said.\n\n'
+        "Ms Lindqvist, who runs a fund, disagreed. "
+        '"It is a serious plan," she said.'
+    )
+    found = {q.text.strip('"“”,. '): q.speaker for q in _one(nlp, text)}
+    assert found["It is a serious plan"] == "Lindqvist"
+    assert "Brennan" in found.values()

@@ -25,6 +25,7 @@ from .speakers import (
     canonical,
     collect_mentions,
     noun_phrase,
+    pronoun_gender,
     resolve,
     strip_titles,
 )
@@ -304,7 +305,7 @@ def _name(doc: Any, head: Any, lo: int, hi: int, mentions: list[Mention]) -> str
         if known != head.text:
             return known
     if word in PERSON_PRONOUNS:
-        hit = resolve(mentions, head.idx)
+        hit = resolve(mentions, head.idx, gender=pronoun_gender(word))
         return hit.name if hit is not None else None
     if word in PRONOUNS:
         return None
