@@ -170,3 +170,16 @@ def test_pronoun_passes_over_a_person_titled_otherwise(nlp):
     found = {q.text.strip('"“”,. '): q.speaker for q in _one(nlp, text)}
     assert found["It is a serious plan"] == "Lindqvist"
     assert "Brennan" in found.values()
+
+
+def test_title_on_a_shared_surname_marks_nobody(nlp):
+    """"Mr Jackson" cannot tell which Jackson is meant when two are named: no gender for either."""
+    from parallax.quoting.speakers import collect_mentions
+
+    text = (
+        "Michael Jackson arrived at court on Monday with his mother, Katherine Jackson. "
+        "Mr Jackson denies the charges. Ms Okoye, the prosecutor, spoke next."
+    )
+    genders = {m.name: m.gender for m in collect_mentions(nlp(text))}
+    assert genders["Katherine Jackson"] is None and genders["Michael Jackson"] is None
+    assert genders["Okoye"] == "f"

@@ -87,12 +87,14 @@ def noun_phrase(token: Any) -> tuple[int, int]:
 
 
 def canonical(name: str, known: list[str]) -> str:
-    """The longest known full name ending with the same surname, else ``name``."""
-    last = name.split()[-1].lower() if name.split() else ""
+    """The longest known full name that ends with ``name``'s words ("Jackson", "Bill Jackson"), else ``name``.
+
+    Another full name with the same surname is another person (Michael and Katherine Jackson).
+    """
+    words = name.lower().split()
     best = name
     for full in known:
-        parts = full.split()
-        if parts and parts[-1].lower() == last and len(full) > len(best):
+        if full.lower().split()[-len(words) :] == words and len(full) > len(best):
             best = full
     return best
 
@@ -127,12 +129,28 @@ def collect_mentions(doc: Any) -> list[Mention]:
         before = doc[ent.start - 1].text if ent.start > 0 else ""
         titles.append(_title_gender(ent.text.split()[0]) or _title_gender(before))
     names = [m.name for m in out]
+    # "Mr Jackson" says nothing of Katherine Jackson when Michael Jackson is in the story too.
+    shared = _shared_surnames(names)
+    titled = [
+        (canonical(m.name, names), None if m.name.lower() in shared else g)
+        for m, g in zip(out, titles, strict=True)
+    ]
     for m in out:
         m.name = canonical(m.name, names)
-    genders = _genders([(m.name, g) for m, g in zip(out, titles, strict=True)])
+    genders = _genders(titled)
     for m in out:
         m.gender = genders.get(m.name)
     return out
+
+
+def _shared_surnames(names: list[str]) -> set[str]:
+    """Surnames that end more than one distinct full name."""
+    firsts: dict[str, set[str]] = {}
+    for name in names:
+        parts = name.split()
+        if len(parts) > 1:
+            firsts.setdefault(parts[-1].lower(), set()).add(" ".join(parts[:-1]).lower())
+    return {last for last, given in firsts.items() if len(given) > 1}
 
 
 def pronoun_gender(word: str) -> str | None:
