@@ -17,9 +17,9 @@ that need checking), clean articles wait in an on-disk spill
 (:mod:`parallax.batch.spill`), and Dedup and Stories work on compact
 per-article features, reading text back only where a candidate pair needs
 it. The reuse Dedup finds goes to the spill as it is found. The driver holds
-one partition's text at a time. The costly per-article
-work stays parallel: reading (trafilatura for HTML/WARC) and the embeddings, which the partitions computed
-on their own cleaning of the text; only an article whose text the
+one partition's text at a time. The costly per-article work stays parallel:
+reading (trafilatura for HTML/WARC) and the embeddings, which the partitions
+computed on their own cleaning of the text; only an article whose text the
 corpus-wide cleaning changed is embedded again here. The stories are
 therefore exactly a single-process run's. The result is cut into analysis
 partitions of whole stories.

@@ -98,12 +98,9 @@ class Spill:
             self.db.commit()
             self.reuse_count += len(rows)
 
-    def reuse_touching(self, ids: Sequence[str]) -> list[Reuse]:
-        """The reuse records with a source or target among ``ids``, in the order they were added."""
-        return [Reuse.from_dict(json.loads(data)) for _, data in self.reuse_json(ids)]
-
     def reuse_json(self, ids: Sequence[str]) -> list[tuple[str, str]]:
-        """(target article id, ``record_json``) of ``reuse_touching``: for writing them out as they are."""
+        """(target article id, ``record_json``) of the reuse records with a source or target among
+        ``ids``, in the order they were added: written out as they are, never parsed here."""
         if not self._indexed:
             for statement in _REUSE_INDEXES:
                 self.db.execute(statement)

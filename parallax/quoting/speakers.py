@@ -131,13 +131,10 @@ def collect_mentions(doc: Any) -> list[Mention]:
     names = [m.name for m in out]
     # "Mr Jackson" says nothing of Katherine Jackson when Michael Jackson is in the story too.
     shared = _shared_surnames(names)
-    titled = [
-        (canonical(m.name, names), None if m.name.lower() in shared else g)
-        for m, g in zip(out, titles, strict=True)
-    ]
+    titles = [None if m.name.lower() in shared else g for m, g in zip(out, titles, strict=True)]
     for m in out:
         m.name = canonical(m.name, names)
-    genders = _genders(titled)
+    genders = _genders([(m.name, g) for m, g in zip(out, titles, strict=True)])
     for m in out:
         m.gender = genders.get(m.name)
     return out
