@@ -10,7 +10,9 @@ away) on a realistic topic mix. Each configuration runs in its own process
 tree; peak memory is the largest summed RSS of that tree (driver plus Dask
 workers), sampled every 0.1 s.
 
-Configurations: ``single`` = ``parallax.analyze`` in one process; ``batch-local``
+Configurations: ``single`` = ``parallax.analyze`` in one process (``workers=1``);
+``analyze-2`` = ``parallax.analyze`` with its per-story analysis on 2 worker
+processes (what ``parallax analyze`` does by default on 2 cores); ``batch-local``
 = ``parallax.batch`` with the local engine (partitioned, one process);
 ``dask-2`` = ``parallax.batch`` on a LocalCluster of 2 worker processes, one
 thread each; ``dask-2-stories`` = the same batch without the per-story
@@ -37,8 +39,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 BBC = Path(os.environ.get("PARALLAX_EVAL_DIR", ROOT.parent / "shared" / "eval")) / "corpus" / "bbc"
-CONFIGS = ("single", "batch-local", "dask-2", "dask-2-stories")
-DEFAULT_CONFIGS = CONFIGS[:3]
+CONFIGS = ("single", "analyze-2", "batch-local", "dask-2", "dask-2-stories")
+DEFAULT_CONFIGS = ("single", "analyze-2", "dask-2")
 # Articles per batch partition: small enough that two workers' loads even out.
 PARTITION = 100
 
@@ -90,19 +92,20 @@ def child(config: str, src: str, out: str, embedder: str) -> Run:
     sys.path.insert(0, str(ROOT))
     from parallax.options import Options
 
-    options = Options.build(env={}, embedder=embedder, progress=False)
+    options = Options.build(embedder=embedder, progress=False)
     started = time.perf_counter()
-    if config == "single":
+    if config in ("single", "analyze-2"):
         from parallax.analyze import analyze
 
-        # The whole pipeline in one process, as `parallax analyze` runs it without a database.
-        corpus = analyze([src], options)
+        # The whole pipeline as `parallax analyze` runs it without a database: in one process,
+        # or with the per-story analysis on two worker processes (its default on 2 cores).
+        corpus = analyze([src], options.replace(workers=1 if config == "single" else 2))
         return Run(len(corpus.articles), len(corpus.stories), time.perf_counter() - started, corpus.timings)
     from parallax.batch import batch
 
     engine, workers = ("dask", 2) if config.startswith("dask-2") else ("local", None)
     result = batch([src], out, options, engine=engine, workers=workers, partition_size=PARTITION,
-                   analyse=config != "dask-2-stories")
+                   analyze=config != "dask-2-stories")
     return Run(result.articles, result.stories, time.perf_counter() - started, result.timings)
 
 

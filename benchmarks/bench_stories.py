@@ -117,7 +117,7 @@ def run_one(n: int, embedder: str) -> dict[str, float]:
     from parallax.stages.stories import Stories
 
     articles, gold = make_corpus(n)
-    options = Options.build(env={}, embedder=embedder, progress=False)
+    options = Options.build(embedder=embedder, progress=False)
     stories = Stories(options)
     _ = stories.embedder  # model loading is a one-off, not per-article cost
     with tempfile.TemporaryDirectory() as tmp:

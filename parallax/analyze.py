@@ -8,15 +8,15 @@ is re-analysed with all its articles, old and new.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from . import parallel
 from .errors import InputError
+from .nlp.embed import CachedEmbedder, Embedder, get_embedder
 from .options import Options
 from .pipeline import (
-    ARTICLE_RECORDS,
-    STORY_RECORDS,
     Corpus,
     Pipeline,
     Progress,
@@ -25,29 +25,35 @@ from .pipeline import (
     reuse_positions,
     reuse_touching,
 )
+from .registry import FIELDS
 from .store import Store
 
 
 def front_stages(options: Options) -> list[Stage]:
-    """Reading and cleaning: inputs -> articles with metadata."""
+    """Reading and cleaning: inputs -> English articles with metadata."""
     from .stages.clean import Clean
+    from .stages.english import English
     from .stages.ingest import Ingest
     from .stages.metadata import Metadata
     from .stages.outlets import Outlets
 
-    return [Ingest(options), Clean(options), Metadata(options), Outlets(options)]
+    return [Ingest(options), Clean(options), English(options), Metadata(options), Outlets(options)]
 
 
-def story_stages(options: Options, index: Any = None) -> list[Stage]:
+def story_stages(options: Options, index: Any = None, embedder: Embedder | None = None) -> list[Stage]:
     """Grouping: articles -> stories (using and updating ``index`` when given)."""
     from .stages.dedup import Dedup
     from .stages.stories import Stories
 
-    return [Dedup(options), Stories(options, index=index)]
+    return [Dedup(options), Stories(options, index=index, embedder=embedder)]
 
 
-def analysis_stages(options: Options) -> list[Stage]:
-    """Per-story comparison, in dependency order (Pipeline.check verifies it)."""
+def analysis_stages(options: Options, embedder: Embedder | None = None) -> list[Stage]:
+    """Per-story comparison, in dependency order (Pipeline.check verifies it).
+
+    ``embedder``: one shared by the stages that embed (a :class:`CachedEmbedder`,
+    so each sentence is encoded once); by default a fresh cache over the options' embedder.
+    """
     from .stages import (
         claims,
         contradictions,
@@ -61,17 +67,18 @@ def analysis_stages(options: Options) -> list[Stage]:
         timeline,
     )
 
+    shared = embedder or CachedEmbedder(lambda: get_embedder(options.embedder))
     return [
         parse.Parse(options),
         quotes.Quotes(options),
         entities.Entities(options),
-        claims.Claims(options),
-        offtopic.OffTopic(options),
-        quote_clusters.QuoteClusters(options),
+        claims.Claims(options, shared),
+        offtopic.OffTopic(options, shared),
+        quote_clusters.QuoteClusters(options, shared),
         contradictions.Contradictions(options),
-        framing.Framing(options),
+        framing.Framing(options, shared),
         timeline.Timeline(options),
-        digest.Digest(options),
+        digest.Digests(options),
     ]
 
 
@@ -93,9 +100,6 @@ def analyze(
     options = options or Options.build()
     corpus = Corpus(inputs=[str(p) for p in inputs])
     corpus = Pipeline(front_stages(options))(corpus, progress)
-    from .lang import english_only  # the NLP stages assume English: set other languages aside, reported
-
-    corpus = english_only(corpus)
     if not corpus.articles:
         raise InputError("no articles to analyse in " + ", ".join(corpus.inputs))
     index = _load_index(store)
@@ -103,7 +107,7 @@ def analyze(
     if store is not None:
         _add_stored_story_mates(corpus, store)
     corpus.drafts = []  # articles hold the clean text now; the raw drafts only cost memory
-    corpus = analyse(corpus, options, progress)
+    corpus = analyze_stories(corpus, options, progress)
     if store is not None:
         with store.transaction():
             store.save(corpus)
@@ -117,50 +121,63 @@ def analyze(
 ANALYSIS_CHUNK = 250
 
 
-def analyse(
+def analyze_stories(
     corpus: Corpus, options: Options, progress: Progress | None = None, chunk: int = ANALYSIS_CHUNK
 ) -> Corpus:
-    """The per-story analysis stages over whole stories, one chunk at a time.
+    """The per-story analysis stages over whole stories, a chunk at a time, on ``options.workers`` cores.
 
     Each chunk's parses are dropped once its records are merged, so the
-    memory the analysis holds does not grow with the corpus. Entities are
-    resolved within a chunk (as the batch engine does per partition); a
-    person known by several names in one story is still one entity.
+    memory the analysis holds does not grow with the corpus. Every stage
+    works story by story, so any cut into chunks of whole stories, and any
+    number of worker processes, gives the same records as one pass.
     """
-    pipeline = Pipeline(analysis_stages(options), corpus.provided)
-    groups = pack(corpus.stories, chunk)
-    if len(groups) <= 1:
-        return pipeline(corpus, progress)
-    by_id = corpus.by_id()
-    placed = {aid for s in corpus.stories for aid in s.article_ids}
-    loose = [a for a in corpus.articles if a.id not in placed]
-    parts = [([by_id[i] for s in g for i in s.article_ids if i in by_id], g) for g in groups]
-    if loose:
-        parts.append((loose, []))
-    positions = reuse_positions(corpus.reuse)
-    for number, (articles, stories) in enumerate(parts):
-        reuse = reuse_touching(corpus.reuse, positions, (a.id for a in articles))
-        part = Corpus(inputs=corpus.inputs, articles=articles, stories=stories, reuse=reuse,
-                      provided=set(corpus.provided))
-        _merge(corpus, pipeline(part))
+    workers = parallel.worker_count(options.workers, len(corpus.articles))
+    if workers > 1:
+        chunk = parallel.balanced_chunk(chunk, len(corpus.articles), workers)
+    parts = _parts(corpus, chunk)
+    if len(parts) == 1:  # one chunk: its parses are kept, for callers that read them after the run
+        done = Pipeline(analysis_stages(options), corpus.provided)(parts[0], progress)
+        _merge(corpus, done)
+        corpus.docs = done.docs
+        return corpus
+    results = (parallel.map_parts(parts, options, corpus.provided, workers) if workers > 1
+               else _in_process(parts, options, corpus.provided))
+    for number, part in enumerate(results):
+        _merge(corpus, part)
         if progress:
             progress("analysis", number + 1, len(parts))
     return corpus
 
 
+def _parts(corpus: Corpus, chunk: int) -> list[Corpus]:
+    """Chunks of whole stories (and the articles no story holds), each with the reuse touching it."""
+    by_id = corpus.by_id()
+    placed = {aid for s in corpus.stories for aid in s.article_ids}
+    groups = [([by_id[i] for s in g for i in s.article_ids if i in by_id], g)
+              for g in pack(corpus.stories, chunk)]
+    loose = [a for a in corpus.articles if a.id not in placed]
+    if loose:
+        groups.append((loose, []))
+    positions = reuse_positions(corpus.reuse)
+    return [
+        Corpus(inputs=corpus.inputs, articles=articles, stories=stories,
+               reuse=reuse_touching(corpus.reuse, positions, (a.id for a in articles)),
+               provided=set(corpus.provided))
+        for articles, stories in groups
+    ]
+
+
+def _in_process(parts: list[Corpus], options: Options, provided: set[str]) -> Iterator[Corpus]:
+    for part in parts:
+        # Fresh stages (and embedding cache) per chunk, as a worker process has: a chunk's
+        # records then do not depend on which chunks ran before it, or where.
+        yield Pipeline(analysis_stages(options), provided)(part)
+
+
 def _merge(corpus: Corpus, part: Corpus) -> None:
-    for name in [*ARTICLE_RECORDS, *STORY_RECORDS]:
-        if name != "reuse":
-            getattr(corpus, name).extend(getattr(part, name))
-    position = {e.id: n for n, e in enumerate(corpus.entities)}
-    for ent in part.entities:
-        if ent.id in position:  # the same entity in another chunk: one record with both chunks' evidence
-            corpus.entities[position[ent.id]] = corpus.entities[position[ent.id]].merged(ent)
-        else:
-            position[ent.id] = len(corpus.entities)
-            corpus.entities.append(ent)
-    corpus.timeline.update(part.timeline)
-    corpus.issues.extend(part.issues)
+    """Fold one chunk's records into the corpus, field by field as the registry says."""
+    for spec in FIELDS:
+        setattr(corpus, spec.name, spec.merged(getattr(corpus, spec.name), getattr(part, spec.name)))
     corpus.provided |= part.provided
     for stage, seconds in part.timings.items():
         corpus.timings[stage] = corpus.timings.get(stage, 0.0) + seconds

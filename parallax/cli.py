@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +18,15 @@ from .analyze import stories as list_stories
 from .errors import ParallaxError
 from .options import Options, OptionsError
 from .pipeline import Corpus
+from .records import Issue
 from .store import Store
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
 
 def _options(ctx: click.Context, **overrides: Any) -> Options:
-    return Options.build(config=ctx.obj.get("config"), **overrides)
+    # The only place that reads parallax.toml and PARALLAX_*: the library takes what it is given.
+    return Options.from_sources(config=ctx.obj.get("config"), **overrides)
 
 
 @click.group(context_settings=CONTEXT)
@@ -48,7 +51,18 @@ def cli(ctx: click.Context, config: str | None) -> None:
 )
 @click.option("--markdown", "md_out", type=click.Path(dir_okay=False), help="Write a Markdown report.")
 @click.option("--embedder", type=click.Choice(["minilm", "model2vec", "hashing"]), help="Embedding model.")
+@click.option(
+    "--manifest",
+    type=click.Path(dir_okay=False),
+    help="CSV/JSON: per-file outlet, url, date, title (default: manifest.csv/.json in an input directory).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(0),
+    help="Processes for the per-story analysis (default 0: one per core above 120 articles; 1: none).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--verbose", "-v", is_flag=True, help="List every warning with its full source path.")
 @click.pass_context
 def analyze(
     ctx: click.Context,
@@ -59,10 +73,15 @@ def analyze(
     html_out: str | None,
     md_out: str | None,
     embedder: str | None,
+    manifest: str | None,
+    workers: int | None,
     quiet: bool,
+    verbose: bool,
 ) -> None:
     """Analyse INPUTS (files or directories of .txt/.html/.jsonl articles)."""
-    options = _options(ctx, db=db, embedder=embedder, progress=False if quiet else None)
+    options = _options(
+        ctx, db=db, embedder=embedder, manifest=manifest, workers=workers, progress=False if quiet else None
+    )
     with _progress(options.progress) as progress:
         if no_db:
             corpus = analyze_inputs(inputs, options, progress=progress)
@@ -70,7 +89,7 @@ def analyze(
             with Store.open(options.db) as store:
                 corpus = analyze_inputs(inputs, options, store=store, progress=progress)
     written = _write_outputs(corpus, json_out, html_out, md_out)
-    _summary(corpus, None if no_db else options.db, written)
+    _summary(corpus, None if no_db else options.db, written, verbose)
 
 
 @cli.command()
@@ -159,6 +178,7 @@ def serve(ctx: click.Context, db: str | None, host: str, port: int) -> None:
 )
 @click.option("--embedder", type=click.Choice(["minilm", "model2vec", "hashing"]), help="Embedding model.")
 @click.option("--stories-only", is_flag=True, help="Group into stories; skip the per-story analysis.")
+@click.option("--verbose", "-v", is_flag=True, help="List every warning with its full source path.")
 @click.pass_context
 def batch_command(
     ctx: click.Context,
@@ -171,11 +191,12 @@ def batch_command(
     manifest: str | None,
     embedder: str | None,
     stories_only: bool,
+    verbose: bool,
 ) -> None:
     """Analyse INPUTS partition by partition (resumable) into Parquet under --out."""
     from .batch import batch
 
-    options = _options(ctx, embedder=embedder)
+    options = _options(ctx, embedder=embedder, manifest=manifest)
     result = batch(
         inputs,
         out,
@@ -184,16 +205,15 @@ def batch_command(
         scheduler=scheduler,
         partition_size=partition_size,
         workers=workers,
-        manifest=manifest,
-        analyse=not stories_only,
+        manifest=options.manifest,
+        analyze=not stories_only,
     )
     click.echo(
         f"Analysed {result.articles} articles into {result.stories} stories in {result.seconds:.1f}s "
         f"({result.partitions} partitions, {result.resumed} finished earlier). "
         f"Load with: parallax load {out} --db URL"
     )
-    for issue in result.issues:
-        click.echo(f"  skipped/warning: {issue.source}: {issue.message}", err=True)
+    _echo_issues(result.issues, verbose)
 
 
 @cli.command(name="load")
@@ -278,6 +298,7 @@ _eval_command("stories", "stories", "B-cubed precision/recall/F1 of story groupi
 _eval_command("quotes", "quotes", "Quote span P/R/F1 and speaker accuracy on DATA (PolNeAR).")
 _eval_command("basil", "basil", "Exclusive claims vs BASIL informational-bias spans.")
 _eval_command("digest", "neus", "ROUGE of the neutral digest vs NeuS/AllSides roundups.")
+_eval_command("coverage", "coverage", "Fact alignment, exclusives, omissions, contradictions, off-topic vs coverage gold on DATA.")  # noqa: E501
 
 
 def _open_existing(url: str) -> Store:
@@ -315,18 +336,65 @@ def _write(path: str, text: str) -> None:
         raise ParallaxError(f"cannot write {path}: {exc.strerror}") from None
 
 
-def _summary(corpus: Corpus, db: str | None, written: list[str]) -> None:
+def _summary(corpus: Corpus, db: str | None, written: list[str], verbose: bool = False) -> None:
     outlets = {a.label for a in corpus.articles}
     click.echo(
         f"Analysed {len(corpus.articles)} articles from {len(outlets)} outlets into "
         f"{len(corpus.stories)} {'story' if len(corpus.stories) == 1 else 'stories'}."
     )
-    for issue in corpus.issues:
-        click.echo(f"  skipped/warning: {issue.source}: {issue.message}", err=True)
+    _echo_issues(corpus.issues, verbose)
     if db:
         click.echo(f"Stored in {db}")
     for path in written:
         click.echo(f"Wrote {Path(path).resolve()}")
+
+
+SHOWN_SOURCES = 3  # sources named in a grouped warning line; --verbose lists them all
+_ITEM_LINE = re.compile(r":\d+$")  # "feed.jsonl:12": one line of a container, not a file
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
+_MESSAGE_CHARS = 300
+
+
+def _short_source(source: str) -> str:
+    """A source as a person scans it: the file's base name, keeping a container's ``#item``/``:line``."""
+    file, sep, item = _CONTROL.sub(" ", source).partition("#")
+    return Path(file).name + sep + item if file else source
+
+
+def issue_lines(issues: Sequence[Issue], verbose: bool = False) -> list[str]:
+    """One line per distinct message, with how many sources gave it; every issue when ``verbose``."""
+    if verbose:
+        return [f"{_label(i)}: {_CONTROL.sub(' ', i.source)}: {_message(i)}" for i in issues]
+    groups: dict[tuple[str, str], set[str]] = {}
+    for issue in issues:
+        groups.setdefault((_label(issue), _message(issue)), set()).add(_short_source(issue.source))
+    lines = []
+    for (label, message), found in groups.items():
+        sources = sorted(found)
+        if len(sources) == 1:
+            lines.append(f"{label}: {sources[0]}: {message}")
+            continue
+        named = ", ".join(sources[:SHOWN_SOURCES]) + (", …" if len(sources) > SHOWN_SOURCES else "")
+        noun = "items" if any("#" in s or _ITEM_LINE.search(s) for s in sources) else "files"
+        lines.append(f"{label}: {message} ({len(sources)} {noun}: {named})")
+    return lines
+
+
+def _label(issue: Issue) -> str:
+    if issue.message.startswith("skipped: "):
+        return "skipped"
+    return "error" if issue.severity == "error" else "warning"
+
+
+def _message(issue: Issue) -> str:
+    # Messages quote what broke (a WARC header line, a parser error): keep each on one short line.
+    text = _CONTROL.sub(" ", issue.message.removeprefix("skipped: ")).strip()
+    return text if len(text) <= _MESSAGE_CHARS else text[: _MESSAGE_CHARS - 1] + "…"
+
+
+def _echo_issues(issues: Sequence[Issue], verbose: bool) -> None:
+    for line in issue_lines(issues, verbose):
+        click.echo(f"  {line}", err=True)
 
 
 class _progress:

@@ -22,7 +22,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from .pipeline import Corpus
 from .records import Record
 
 LANGUAGES: Mapping[str, str] = MappingProxyType(
@@ -188,17 +187,3 @@ def normalise_code(tag: str | None) -> str | None:
 def article_language(text: str, declared: str | None = None) -> str | None:
     """The text's language when it tells, else the language the source declared."""
     return detect_language(text).code or normalise_code(declared)
-
-
-def english_only(corpus: Corpus) -> Corpus:
-    """Set aside articles known to be in another language, reporting each: the NLP is English-only."""
-    kept = []
-    for art in corpus.articles:
-        if art.language in (None, "en"):
-            kept.append(art)
-            continue
-        name = LANGUAGES.get(art.language, art.language)
-        message = f"skipped: written in {name} ({art.language}); Parallax analyses English only"
-        corpus.warn(art.source, message)
-    corpus.articles = kept
-    return corpus

@@ -1,6 +1,9 @@
-"""One options object, built once from config file, environment and CLI.
+"""One options object, built once and passed explicitly.
 
-Precedence, lowest first: defaults, ``parallax.toml`` (or the file named by
+:meth:`Options.build` is what a library caller gets: the defaults and exactly
+the overrides passed, nothing read from the file system or the environment.
+:meth:`Options.from_sources` is what the CLI builds, lowest precedence first:
+defaults, ``parallax.toml`` in the working directory (or the file named by
 ``--config`` / ``PARALLAX_CONFIG``), ``PARALLAX_*`` environment variables,
 explicit overrides (the CLI's flags).
 """
@@ -34,27 +37,42 @@ class Options:
     claim_threshold: float = 0.62
     quote_threshold: float = 0.6
     max_article_bytes: int = 20_000_000
+    # Characters of clean text analysed per article; longer ones are cut at a paragraph end
+    # (the longest real news articles are well under this; the analysis cost grows faster
+    # than the length, so a concatenated dump would hold up the whole run).
+    max_article_chars: int = 200_000
     max_articles: int = 1_000_000
     min_article_chars: int = 1
     batch_size: int = 256
+    # Processes for the per-story analysis: 0 = one per CPU core, 1 = in this process.
+    workers: int = 0
     lexicon: str | None = None  # extra loaded-terms file, added to the packaged one
     registry: str | None = None  # extra outlet registry file
+    manifest: str | None = None  # CSV/JSON of per-file outlet, url, date (default: one in an input dir)
     progress: bool = True
 
     @classmethod
-    def build(
+    def build(cls, **overrides: Any) -> Options:
+        """The defaults with ``overrides`` applied (None means "not given"); nothing else is read."""
+        return cls._coerce({k: v for k, v in overrides.items() if v is not None})
+
+    @classmethod
+    def from_sources(
         cls,
         config: str | os.PathLike[str] | None = None,
         env: Mapping[str, str] | None = None,
+        cwd: str | os.PathLike[str] | None = None,
         **overrides: Any,
     ) -> Options:
+        """What the CLI runs with: defaults < config file < ``PARALLAX_*`` variables < ``overrides``."""
         env = os.environ if env is None else env
+        base = Path.cwd() if cwd is None else Path(cwd)
         values: dict[str, Any] = {}
         path = config or env.get("PARALLAX_CONFIG")
-        if path is None and Path("parallax.toml").is_file():
+        if path is None and (base / "parallax.toml").is_file():
             path = "parallax.toml"
         if path is not None:
-            values.update(_read_config(Path(path)))
+            values.update(_read_config(base / path))
         values.update(_from_env(env))
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls._coerce(values)
@@ -68,10 +86,17 @@ class Options:
                 raise OptionsError(f"unknown option {key!r}")
             default = fields[key].default
             kwargs[key] = _convert(key, raw, type(default) if default is not None else str)
+        for key in _POSITIVE:
+            if key in kwargs and kwargs[key] < 1:
+                raise OptionsError(f"option {key!r} must be at least 1, got {kwargs[key]!r}")
         return cls(**kwargs)
 
     def replace(self, **changes: Any) -> Options:
         return dataclasses.replace(self, **changes)
+
+
+# Limits where zero or less would silently analyse nothing.
+_POSITIVE = ("max_article_bytes", "max_article_chars", "max_articles", "batch_size")
 
 
 def _read_config(path: Path) -> dict[str, Any]:
@@ -79,9 +104,15 @@ def _read_config(path: Path) -> dict[str, Any]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise OptionsError(f"config file not found: {path}") from None
+    except OSError as exc:
+        raise OptionsError(f"cannot read config file {path}: {exc.strerror or exc}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise OptionsError(f"config file {path} is not valid TOML: {exc}") from None
-    section = data.get("tool", {}).get("parallax", data.get("parallax", data))
+    tool = data.get("tool")
+    section = tool.get("parallax") if isinstance(tool, dict) and "parallax" in tool else None
+    section = data.get("parallax", data) if section is None else section
+    if not isinstance(section, dict):
+        raise OptionsError(f"config file {path}: [parallax] must be a table of options")
     return dict(section)
 
 
@@ -99,6 +130,8 @@ def _from_env(env: Mapping[str, str]) -> dict[str, Any]:
 def _convert(key: str, raw: Any, kind: type) -> Any:
     if raw is None or (isinstance(raw, kind) and not (kind is int and isinstance(raw, bool))):
         return raw
+    if isinstance(raw, (list, dict)):
+        raise OptionsError(f"option {key!r} expects {kind.__name__}, got {raw!r}")
     try:
         if kind is bool:
             text = str(raw).strip().lower()

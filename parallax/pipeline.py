@@ -9,6 +9,7 @@ runs, like spaCy's ``analyze_pipes``.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -27,7 +28,6 @@ from .records import (
     Issue,
     Quote,
     QuoteCluster,
-    Record,
     Reuse,
     Story,
     TimelineEvent,
@@ -55,7 +55,7 @@ class Corpus:
     claim_groups: list[ClaimGroup] = field(default_factory=list)
     contradictions: list[Contradiction] = field(default_factory=list)
     framing: list[FramingSignal] = field(default_factory=list)
-    timeline: dict[str, list[TimelineEvent]] = field(default_factory=dict)
+    timeline: list[TimelineEvent] = field(default_factory=list)
     digests: list[Digest] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     # spaCy Doc per article id (clean text, so offsets match spans). Not stored.
@@ -79,31 +79,6 @@ class Corpus:
 
     def warn(self, source: str, message: str, severity: str = "warning") -> None:
         self.issues.append(Issue(source=source, message=message, severity=severity))
-
-
-# Corpus fields of per-article records -> (record type, attribute path to the article id).
-ARTICLE_RECORDS: dict[str, tuple[type[Record], str]] = {
-    "quotes": (Quote, "article_id"),
-    "mentions": (EntityMention, "span.article_id"),
-    "claims": (Claim, "span.article_id"),
-    "framing": (FramingSignal, "article_id"),
-    "reuse": (Reuse, "target.article_id"),
-}
-# Corpus fields of per-story records (each has a story_id).
-STORY_RECORDS: dict[str, type[Record]] = {
-    "quote_clusters": QuoteCluster,
-    "claim_groups": ClaimGroup,
-    "contradictions": Contradiction,
-    "digests": Digest,
-}
-
-
-def record_article_id(kind: str, record: Record) -> str:
-    """The article a per-article record of corpus field ``kind`` belongs to."""
-    value: Any = record
-    for part in ARTICLE_RECORDS[kind][1].split("."):
-        value = getattr(value, part)
-    return str(value)
 
 
 def reuse_positions(reuse: Sequence[Reuse]) -> dict[str, list[int]]:
@@ -141,6 +116,52 @@ def pack(stories: Sequence[Story], size: int) -> list[list[Story]]:
 CORPUS_FIELDS = frozenset(f.name for f in dataclasses.fields(Corpus)) - {"provided", "timings", "issues"}
 
 
+class UndeclaredAccess(PipelineError):
+    """A stage read or wrote a corpus field it does not declare in ``requires``/``provides``."""
+
+
+class CorpusView:
+    """A corpus as one stage declared it: touching any other field raises :class:`UndeclaredAccess`.
+
+    ``Pipeline(..., strict=True)`` runs each stage over one, so that the check
+    before a run means something: a stage that reads a field without
+    declaring it fails in the tests, not at a user's run with a different
+    stage order. Corpus methods run against the view, so what they read is
+    checked too (``by_id`` reads ``articles``). Issues, ``provided`` and
+    ``timings`` are open to every stage.
+    """
+
+    __slots__ = ("_allowed", "_corpus", "_stage")
+
+    def __init__(self, corpus: Corpus, stage: Stage):
+        object.__setattr__(self, "_corpus", corpus)
+        object.__setattr__(self, "_stage", stage.name)
+        names = {n.split(".")[0] for n in (*stage.requires, *stage.provides)}
+        object.__setattr__(self, "_allowed", frozenset(names))
+
+    def _check(self, name: str, verb: str) -> None:
+        if name in CORPUS_FIELDS and name not in self._allowed:
+            raise UndeclaredAccess(f"stage {self._stage!r} {verb} corpus field {name!r} without declaring it")
+
+    def __getattr__(self, name: str) -> Any:
+        self._check(name, "reads")
+        method = getattr(Corpus, name, None)
+        if callable(method) and name not in _FIELD_NAMES:
+            return functools.partial(method, self)
+        return getattr(self._corpus, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self._check(name, "writes")
+        setattr(self._corpus, name, value)
+
+
+_FIELD_NAMES = frozenset(f.name for f in dataclasses.fields(Corpus))
+
+
+def unwrap(corpus: Corpus | CorpusView) -> Corpus:
+    return corpus._corpus if isinstance(corpus, CorpusView) else corpus
+
+
 @runtime_checkable
 class Stage(Protocol):
     name: str
@@ -156,9 +177,13 @@ Progress = Callable[[str, int, int], None]
 class Pipeline:
     """An ordered list of stages, checked before it runs."""
 
-    def __init__(self, stages: Sequence[Stage], initial: Iterable[str] = ("inputs",)):
-        """``initial``: the fields the corpus will already hold when this pipeline runs."""
+    def __init__(self, stages: Sequence[Stage], initial: Iterable[str] = ("inputs",), strict: bool = False):
+        """``initial``: the fields the corpus will already hold when this pipeline runs.
+
+        ``strict``: run each stage over a :class:`CorpusView` of what it declares (tests do).
+        """
         self.stages = list(stages)
+        self.strict = strict
         self.check(initial)
 
     @property
@@ -185,7 +210,7 @@ class Pipeline:
             if progress:
                 progress(stage.name, i, len(self.stages))
             started = time.perf_counter()
-            corpus = stage(corpus)
+            corpus = unwrap(stage(CorpusView(corpus, stage) if self.strict else corpus))  # type: ignore[arg-type]
             corpus.timings[stage.name] = time.perf_counter() - started
             corpus.provided |= set(stage.provides)
         if progress:

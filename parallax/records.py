@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import types
 import typing
 from dataclasses import dataclass, field
@@ -17,6 +18,17 @@ from typing import Any, TypeVar
 R = TypeVar("R", bound="Record")
 
 PARAGRAPH_SEP = "\n\n"
+
+
+def make_id(prefix: str, *parts: str) -> str:
+    """An id from content: ``prefix`` and a short hash of ``parts``.
+
+    Derived records (groups, clusters, contradictions) name themselves by
+    what they hold, so a re-run, or a story gaining an article, keeps the id
+    of every record whose content did not change.
+    """
+    digest = hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=8).hexdigest()
+    return f"{prefix}{digest}"
 
 
 class Record:
@@ -281,6 +293,7 @@ class TimelineEvent(Record):
     text: str
     spans: list[Span] = field(default_factory=list)
     precision: str = "day"  # day | month | year
+    story_id: str = ""
 
 
 @dataclass(slots=True)

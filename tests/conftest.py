@@ -32,7 +32,7 @@ def eval_dir() -> Path:
 def options():
     from parallax.options import Options
 
-    return Options.build(env={})
+    return Options.build()
 
 
 @pytest.fixture(scope="session")

@@ -212,9 +212,10 @@ def _derived(corpus: Corpus, story: Story) -> None:
                     art.text[max(0, m.start() - 60) : m.end() + 60].strip(),
                     [Span(art.id, m.start(), m.end())],
                     "year",
+                    story.id,
                 )
             )
-    corpus.timeline[story.id] = events[:12]
+    corpus.timeline += events[:12]
 
 
 def _entities(corpus: Corpus) -> None:
@@ -302,7 +303,7 @@ def add_hostile_article(corpus: Corpus) -> Article:
     corpus.reuse.append(Reuse(other.paragraph_spans()[0], img, 0.9, original=other.id))
     # An event span running across a paragraph break: its mark must be split in two.
     across = Span(art.id, text.index("the talks"), text.index("A photo") + len("A photo"))
-    corpus.timeline.setdefault(story.id, []).append(TimelineEvent("2031-02-03", "Talks went on", [across]))
+    corpus.timeline.append(TimelineEvent("2031-02-03", "Talks went on", [across], story_id=story.id))
     for dig in corpus.digests:
         if dig.story_id == story.id:
             dig.sentences.append(DigestSentence(text[script.start : script.end], [script, img], "disputed"))

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def fast_options() -> Options:
-    return Options.build(env={}, embedder="hashing", progress=False)
+    return Options.build(embedder="hashing", progress=False)
 
 
 def _sample(eval_dir: Path, dest: Path, per_topic: int) -> Path:
@@ -65,7 +65,7 @@ def _snapshot(out: Path) -> dict[str, list[dict]]:
 def test_batch_matches_single_process_and_loads(tmp_path, eval_dir, fast_options):
     src = _sample(eval_dir, tmp_path / "in", 40)
     out = tmp_path / "out"
-    result = batch([src], out, fast_options, partition_size=30, analyse=False)
+    result = batch([src], out, fast_options, partition_size=30, analyze=False)
     assert result.articles > 100 and result.partitions > 1 and result.resumed == 0
     assert (out / "ingest" / "part-00005.done").exists()  # 160 files in partitions of 30
     assert _batch_stories(out) == _single_process([str(src)], fast_options)
@@ -82,9 +82,9 @@ def test_batch_matches_single_process_and_loads(tmp_path, eval_dir, fast_options
 def test_rerun_skips_finished_and_redoes_deleted(tmp_path, eval_dir, fast_options):
     src = _sample(eval_dir, tmp_path / "in", 15)
     out = tmp_path / "out"
-    first = batch([src], out, fast_options, partition_size=20, analyse=False)
+    first = batch([src], out, fast_options, partition_size=20, analyze=False)
     before = _snapshot(out)
-    again = batch([src], out, fast_options, partition_size=20, analyse=False)
+    again = batch([src], out, fast_options, partition_size=20, analyze=False)
     assert again.resumed == first.partitions + len(list((out / "ingest").glob("*.done"))) + 1
     for lost in (
         "ingest/part-00001.done",
@@ -93,7 +93,7 @@ def test_rerun_skips_finished_and_redoes_deleted(tmp_path, eval_dir, fast_option
         "analysis/part-00001/records.parquet",
     ):
         (out / lost).unlink()
-    third = batch([src], out, fast_options, partition_size=20, analyse=False)
+    third = batch([src], out, fast_options, partition_size=20, analyze=False)
     assert third.resumed == again.resumed - 2
     assert _snapshot(out) == before
 
@@ -101,9 +101,9 @@ def test_rerun_skips_finished_and_redoes_deleted(tmp_path, eval_dir, fast_option
 def test_other_inputs_into_same_directory_refused(tmp_path, eval_dir, fast_options):
     src = _sample(eval_dir, tmp_path / "in", 3)
     out = tmp_path / "out"
-    batch([src / "tech"], out, fast_options, partition_size=5, analyse=False)
+    batch([src / "tech"], out, fast_options, partition_size=5, analyze=False)
     with pytest.raises(ParallaxError, match="other inputs or settings"):
-        batch([src / "sport"], out, fast_options, partition_size=5, analyse=False)
+        batch([src / "sport"], out, fast_options, partition_size=5, analyze=False)
     with pytest.raises(ParallaxError, match="not a batch output"):
         load(tmp_path / "in", Store.open(":memory:"))
 
@@ -176,9 +176,9 @@ def test_full_analysis_records_load_into_store(tmp_path, example_dir, fast_optio
 @pytest.mark.slow
 def test_dask_engine_matches_local(tmp_path, eval_dir, fast_options):
     src = _sample(eval_dir, tmp_path / "in", 20)
-    batch([src], tmp_path / "local", fast_options, partition_size=15, analyse=False)
+    batch([src], tmp_path / "local", fast_options, partition_size=15, analyze=False)
     result = batch(
-        [src], tmp_path / "dask", fast_options, engine="dask", workers=2, partition_size=15, analyse=False
+        [src], tmp_path / "dask", fast_options, engine="dask", workers=2, partition_size=15, analyze=False
     )
     assert result.articles > 50
     assert _snapshot(tmp_path / "dask") == _snapshot(tmp_path / "local")
@@ -186,14 +186,14 @@ def test_dask_engine_matches_local(tmp_path, eval_dir, fast_options):
 
 @pytest.mark.slow
 def test_stories_equal_single_process_on_2000_bbc(tmp_path, eval_dir):
-    options = Options.build(env={}, embedder="model2vec", progress=False)
+    options = Options.build(embedder="model2vec", progress=False)
     files = sorted((eval_dir / "corpus" / "bbc").rglob("*.txt"))[:2000]
     src = tmp_path / "in"
     for f in files:
         (src / f.parent.name).mkdir(parents=True, exist_ok=True)
         shutil.copy(f, src / f.parent.name / f.name)
     result = batch(
-        [src], tmp_path / "out", options, engine="dask", workers=2, partition_size=250, analyse=False
+        [src], tmp_path / "out", options, engine="dask", workers=2, partition_size=250, analyze=False
     )
     assert result.articles > 1800
     assert _batch_stories(tmp_path / "out") == _single_process([str(src)], options)
@@ -208,7 +208,7 @@ def test_streamed_cleaning_sees_templates_across_partitions(tmp_path, eval_dir, 
         title, _, body = path.read_text(encoding="utf-8", errors="replace").partition("\n")
         (src / f"{n:02d}.txt").write_text(f"{title}\n\n{banner}\n\n{body}", encoding="utf-8")
     out = tmp_path / "out"
-    batch([src], out, fast_options, partition_size=1, analyse=False)
+    batch([src], out, fast_options, partition_size=1, analyze=False)
     single = Pipeline(front_stages(fast_options))(Corpus(inputs=[str(src)]))
     written = {}
     for part in partitions(out):
@@ -236,7 +236,7 @@ def test_reuse_in_partitions_equals_single_process(tmp_path, eval_dir, fast_opti
     lifted = bodies[5][:1] + bodies[12][1:3] + bodies[5][3:]
     (src / "lifted.txt").write_text("Markets react\n\n" + "\n\n".join(lifted), encoding="utf-8")
     out = tmp_path / "out"
-    batch([src], out, fast_options, partition_size=3, analyse=False)
+    batch([src], out, fast_options, partition_size=3, analyze=False)
     single = Pipeline([*front_stages(fast_options), *story_stages(fast_options)])(Corpus(inputs=[str(src)]))
     assert {r.kind for r in single.reuse} == {"duplicate", "passage"}
     written = set()

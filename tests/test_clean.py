@@ -9,7 +9,7 @@ import pytest
 
 from parallax.pipeline import Corpus
 from parallax.records import Draft
-from parallax.stages.clean import Clean, classify_lines, load_lexicon, split_paragraphs
+from parallax.stages.clean import Clean, classify_lines, load_boilerplate_patterns, split_paragraphs
 from parallax.stages.metadata import Metadata, parse_dateline
 
 BANNED = (
@@ -262,13 +262,13 @@ def test_split_paragraphs_normalises_space_but_not_words():
 
 
 def test_lexicon_sections_and_errors(tmp_path):
-    lex = load_lexicon()
+    lex = load_boilerplate_patterns()
     assert lex.whole.fullmatch("Back to top") and lex.comments.fullmatch("3 Comments")
     assert lex.caption.search("A man walks past. (Photo credit: John Smith/Reuters)")
     bad = tmp_path / "bad.txt"
     bad.write_text("[nonsense]\nfoo\n", encoding="utf-8")
     with pytest.raises(ValueError, match="unknown section"):
-        load_lexicon(str(bad))
+        load_boilerplate_patterns(str(bad))
 
 
 def test_reporting_sentences_about_comments_and_photos_are_kept():
@@ -280,6 +280,6 @@ def test_reporting_sentences_about_comments_and_photos_are_kept():
         "Comments",
         "We moderate comments before they appear. Your comments must follow our house rules.",
     ]
-    reasons = classify_lines(paras, load_lexicon())
+    reasons = classify_lines(paras, load_boilerplate_patterns())
     assert reasons[:2] == [None, None]
     assert all(r is not None for r in reasons[2:])

@@ -121,3 +121,93 @@ def test_console_script_exit_code_without_traceback(tmp_path):
     assert proc.returncode != 0
     assert "Traceback" not in proc.stderr
     assert "error:" in proc.stderr
+
+
+def _same_warning_corpus(example_dir, dest, n: int = 5):
+    """``n`` undated articles (windows of one example's paragraphs): each gets the same warning."""
+    lines = (example_dir / "000_1d98b7d4a9174dd3.txt").read_text(encoding="utf-8").split("\n")
+    paras = [p for p in lines if len(p.split()) > 12]
+    dest.mkdir()
+    for i in range(n):
+        (dest / f"{chr(97 + i)}.txt").write_text("\n\n".join(paras[i : i + 6]), encoding="utf-8")
+    return dest
+
+
+def test_repeated_warnings_are_one_line_with_a_count(tmp_path, example_dir, capsys):
+    src = _same_warning_corpus(example_dir, tmp_path / "in")
+    main(["analyze", str(src), "--no-db", "--embedder", "hashing", "--quiet"])
+    err = capsys.readouterr().err
+    dated = [line for line in err.splitlines() if "no publication date" in line]
+    assert len(dated) == 1, err
+    assert dated[0].startswith("  warning: no publication date")
+    assert dated[0].endswith("(5 files: a.txt, b.txt, c.txt, …)")
+    assert str(tmp_path) not in err  # base names, not absolute paths
+    main(["analyze", str(src), "--no-db", "--embedder", "hashing", "--quiet", "--verbose"])
+    err = capsys.readouterr().err
+    dated = [line for line in err.splitlines() if "no publication date" in line]
+    assert sorted(line.split(": ")[1] for line in dated) == [str(src / f"{c}.txt") for c in "abcde"]
+
+
+def test_issue_lines_group_items_and_keep_each_on_one_line():
+    from parallax.cli import issue_lines
+    from parallax.records import Issue
+
+    broken = "Invalid WARC record, first line: \x00\x89\r\nGarbage"
+    issues = [
+        Issue("/data/crawl.warc.gz#https://a.example/1", "skipped: empty response record"),
+        Issue("/data/crawl.warc.gz#https://a.example/2", "skipped: empty response record"),
+        Issue("/data/feed.jsonl:3", "skipped: line 3 is not valid JSON (Expecting value)"),
+        Issue("/data/other.warc", broken),
+        Issue("/data/x.txt", "skipped: no articles found in /data/x.txt (1 binary)", severity="error"),
+    ]
+    assert issue_lines(issues) == [
+        "skipped: empty response record (2 items: crawl.warc.gz#https://a.example/1, "
+        "crawl.warc.gz#https://a.example/2)",
+        "skipped: feed.jsonl:3: line 3 is not valid JSON (Expecting value)",
+        "warning: other.warc: Invalid WARC record, first line:  Garbage",
+        "skipped: x.txt: no articles found in /data/x.txt (1 binary)",
+    ]
+    assert len(issue_lines(issues, verbose=True)) == 5
+    assert all("\n" not in line and "\x00" not in line for line in issue_lines(issues, verbose=True))
+
+
+def test_loading_minilm_prints_nothing(capfd):
+    from parallax.nlp.embed import MiniLMEmbedder
+
+    embedder = MiniLMEmbedder()
+    out, err = capfd.readouterr()
+    assert (out, err) == ("", ""), err[:500]
+    assert embedder.encode(["The minister said the talks failed."]).shape == (1, 384)
+
+
+def test_batch_groups_its_warnings_too(tmp_path, example_dir, capsys):
+    src = _same_warning_corpus(example_dir, tmp_path / "in")
+    for name in ("e1.txt", "e2.txt", "e3.txt", "e4.txt"):
+        (src / name).write_text("  \n", encoding="utf-8")
+    argv = ["batch", str(src), "--out", str(tmp_path / "out"), "--embedder", "hashing", "--stories-only"]
+    main(argv)
+    err = capsys.readouterr().err
+    assert "  skipped: empty file (4 files: e1.txt, e2.txt, e3.txt, …)" in err.splitlines(), err
+    main([*argv, "--verbose"])  # a resumed run reports what its partitions reported
+    err = capsys.readouterr().err
+    assert sorted(line for line in err.splitlines() if "empty file" in line) == [
+        f"  skipped: {src / name}: empty file" for name in ("e1.txt", "e2.txt", "e3.txt", "e4.txt")
+    ]
+
+
+def test_workers_give_the_output_of_one_process(tmp_path, eval_dir, capsys):
+    """`--workers 2` runs the per-story analysis in two processes; the JSON is the same as with 1."""
+    src = tmp_path / "bbc"
+    for topic in ("business", "sport", "tech"):
+        for path in sorted((eval_dir / "corpus" / "bbc" / topic).glob("*.txt"))[:15]:
+            (src / topic).mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, src / topic / path.name)
+    outputs = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"out-{workers}.json"
+        main(["analyze", str(src), "--no-db", "--embedder", "hashing", "--workers", workers, "-q",
+              "--json", str(out)])
+        outputs.append(json.loads(out.read_text()))
+    one, two = outputs
+    assert len(one["stories"]) >= 3 and sum(len(s["claims"]) for s in one["stories"]) > 100
+    assert one == two

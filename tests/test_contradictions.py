@@ -10,6 +10,7 @@ from parallax.records import Article, Story
 from parallax.stages.claims import Claims
 from parallax.stages.clean import Clean
 from parallax.stages.contradictions import Contradictions
+from parallax.stages.dedup import Dedup
 from parallax.stages.entities import Entities
 from parallax.stages.ingest import Ingest
 from parallax.stages.offtopic import OffTopic
@@ -38,7 +39,7 @@ def _text(corpus, span):
 
 
 def test_stage_order_is_valid(options):
-    front: list[Any] = [Ingest(options), Clean(options), Stories(options), Parse(options)]
+    front: list[Any] = [Ingest(options), Clean(options), Dedup(options), Stories(options), Parse(options)]
     Pipeline([*front, Entities(options), Claims(options), OffTopic(options), Contradictions(options)])
     with pytest.raises(PipelineError, match="requires"):
         Pipeline([*front, Claims(options), Contradictions(options)])

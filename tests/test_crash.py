@@ -126,12 +126,11 @@ def _stored(db: Path) -> tuple[set[str], list[str]]:
 
 def _expected_ids(inputs: Path) -> set[str]:
     from parallax.analyze import front_stages
-    from parallax.lang import english_only
     from parallax.options import Options
     from parallax.pipeline import Pipeline
 
-    corpus = Pipeline(front_stages(Options.build(env={})))(Corpus(inputs=[str(inputs)]))
-    return {a.id for a in english_only(corpus).articles}
+    corpus = Pipeline(front_stages(Options.build()))(Corpus(inputs=[str(inputs)]))
+    return {a.id for a in corpus.articles}
 
 
 def test_kill_during_analyze_leaves_a_consistent_store(eval_dir, tmp_path):

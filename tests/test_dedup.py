@@ -101,7 +101,7 @@ def test_passage_reuse_is_oriented_by_date():
     )
     from parallax.options import Options
 
-    corpus = Dedup(Options.build(env={}))(Corpus(articles=[newer, older]))
+    corpus = Dedup(Options.build())(Corpus(articles=[newer, older]))
     assert len(corpus.reuse) == 1
     r = corpus.reuse[0]
     assert (r.source.article_id, r.target.article_id, r.original) == ("a", "b", "a")

@@ -11,7 +11,7 @@ from parallax.pipeline import Corpus
 from parallax.records import Claim, ClaimGroup, Contradiction, Span, Story
 from parallax.stages.claims import Claims
 from parallax.stages.contradictions import Contradictions
-from parallax.stages.digest import Digest, compress, content_words, digest_text, is_prose, most_neutral
+from parallax.stages.digest import Digests, compress, content_words, digest_text, is_prose, most_neutral
 from parallax.stages.entities import Entities
 from parallax.stages.parse import Parse
 
@@ -22,7 +22,7 @@ def digested(seed_corpus, options):
     corpus = Parse(options)(corpus)
     # The five examples are one story; building it here keeps this test off the story stage.
     corpus.stories = [Story("s0", [a.id for a in corpus.articles])]
-    for stage in (Entities, Claims, Contradictions, Digest):
+    for stage in (Entities, Claims, Contradictions, Digests):
         corpus = stage(options)(corpus)
     return corpus
 
@@ -124,7 +124,7 @@ def test_neutral_choice_in_a_constructed_group(digested, seed_articles, options)
     corpus.claims = [loaded, plain]
     corpus.claim_groups = [ClaimGroup("t:g0", "t", [loaded.id, plain.id], sorted(ids), "consensus")]
     corpus.contradictions = [Contradiction("t:x0", "t", "agent", loaded.span, plain.span, "a", "b")]
-    out = Digest(options)(corpus).digests[0]
+    out = Digests(options)(corpus).digests[0]
     consensus = [s for s in out.sentences if s.section == "consensus"]
     assert len(consensus) == 1 and "slap" not in consensus[0].text
     assert sorted(consensus[0].citations) == sorted([loaded.span, plain.span])

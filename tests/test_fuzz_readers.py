@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 import time
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 
 from parallax.errors import InputError
 from parallax.pipeline import Corpus
-from parallax.readers import READERS, ReadContext, read_path
+from parallax.readers import READERS, ReadContext, gunzip, read_path
 from parallax.readers.feeds import parse_feed
 from parallax.readers.text import decode_bytes
 from parallax.readers.warc import iter_warc
@@ -269,3 +270,50 @@ def _small(tmp_path: Path) -> Path:
     path = tmp_path / "small.txt"
     path.write_text(SENTENCE, encoding="utf-8")
     return path
+
+
+_RECORDS = [f"record {i}: {SENTENCE} ".encode() * (i + 3) for i in range(4)]
+_GZ = b"".join(gzip.compress(r) for r in _RECORDS)
+
+
+_ENDS = [sum(len(r) for r in _RECORDS[: n + 1]) for n in range(len(_RECORDS))]
+_MEMBER_ENDS = [len(b"".join(gzip.compress(r) for r in _RECORDS[: n + 1])) for n in range(len(_RECORDS))]
+
+
+@FUZZ
+@given(cut=st.integers(0, len(_GZ)))
+def test_cut_off_gzip_keeps_the_whole_members_before_the_cut(cut):
+    kept, problem = gunzip(_GZ[:cut])
+    whole = b"".join(_RECORDS)
+    assert kept == whole[: len(kept)]
+    members = sum(1 for end in _MEMBER_ENDS if end <= cut)
+    assert (problem is None) == (cut in (0, *_MEMBER_ENDS))
+    if members:
+        assert len(kept) == _ENDS[members - 1]  # past the first member: whole members only
+
+
+@FUZZ
+@given(flips=st.lists(st.integers(0, len(_GZ) - 1), min_size=1, max_size=4))
+def test_corrupt_gzip_never_raises(flips):
+    data = bytearray(_GZ)
+    for i in flips:
+        data[i] ^= 0xFF
+    kept, problem = gunzip(bytes(data))
+    assert isinstance(kept, bytes) and (problem is None or "gzip" in problem)
+
+
+@FUZZ
+@given(
+    bad=st.sampled_from([b'{"text": "x\x00y"}', b"\x00\x01\x02", b'{"text": "\xff\xfe cut', b"{", b"[]"]),
+    where=st.integers(0, 3),
+)
+def test_one_corrupt_jsonl_line_skips_only_that_line(tmp_path_factory, bad, where):
+    good = [json.dumps({"text": f"{SENTENCE} Item {i}."}).encode() for i in range(3)]
+    lines = [*good[:where], bad, *good[where:]]
+    path = tmp_path_factory.mktemp("jl") / "feed.jsonl"
+    path.write_bytes(b"\n".join(lines))
+    drafts, warnings = _read(path)
+    assert [d.text for d in drafts] == [f"{SENTENCE} Item {i}." for i in range(3)]
+    assert all(d.warnings == [] for d in drafts)  # the bad line's encoding is not theirs
+    assert [s for s, _ in warnings] == [f"{path}:{where + 1}"]
+    assert f"line {where + 1}" in warnings[0][1]

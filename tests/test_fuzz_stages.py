@@ -101,7 +101,7 @@ def _nlp_corpus(texts: list[str]) -> Corpus:
 def _check_spans(corpus: Corpus) -> None:
     texts = {a.id: a.text for a in corpus.articles}
     spans = [q.span for q in corpus.quotes]
-    spans += [s for evs in corpus.timeline.values() for e in evs for s in e.spans]
+    spans += [s for e in corpus.timeline for s in e.spans]
     for span in spans:
         assert span.article_id in texts and span.end <= len(texts[span.article_id])
     for q in corpus.quotes:

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from parallax.lang import LANGUAGES, detect_language, english_only, normalise_code
+from parallax.lang import LANGUAGES, detect_language, normalise_code
 from parallax.pipeline import Corpus
 from parallax.records import Article, Draft
 from parallax.stages.clean import Clean
+from parallax.stages.english import English
 
 # spaCy ships a few example sentences per language: independent, real text.
 SPACY_CODES = {"fr": "fr", "de": "de", "es": "es", "it": "it", "pt": "pt", "nl": "nl", "sv": "sv",
@@ -63,10 +64,10 @@ def test_declared_language_is_fallback_only(options):
     assert langs == {"a": "en", "b": "de", "c": "de"}
 
 
-def test_english_only_sets_aside_and_reports():
+def test_english_stage_sets_aside_and_reports(options):
     arts = [Article(id=i, source=f"{i}.txt", paragraphs=["x"], language=lang)
             for i, lang in (("a", "en"), ("b", None), ("c", "fr"), ("d", "zh"))]
-    corpus = english_only(Corpus(articles=arts))
+    corpus = English(options)(Corpus(articles=arts))
     assert [a.id for a in corpus.articles] == ["a", "b"]
     messages = {Path(i.source).stem: i.message for i in corpus.issues}
     assert set(messages) == {"c", "d"}

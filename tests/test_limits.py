@@ -1,7 +1,12 @@
-"""Per-run limits: article size and count, through the CLI, the environment and a config file."""
+"""Per-run limits and robustness: article size and count, and what real crawls hold (truncated
+and corrupt archives, an over-long text, a JSON Lines file with a corrupt line), through the CLI."""
 
 from __future__ import annotations
 
+import contextlib
+import html
+import io
+import json
 import shutil
 from pathlib import Path
 
@@ -80,3 +85,171 @@ def test_unreadable_input_beside_good_ones_is_reported_not_fatal(articles, tmp_p
     assert corpus.drafts
     [issue] = [i for i in corpus.issues if i.source == str(junk) and i.severity == "error"]
     assert "no articles found" in issue.message and "binary" in issue.message
+
+
+# -- what real crawls hold: one bad file never stops a run (through the CLI) ----------------------
+
+
+def _page(url: str, paras: list[str]) -> bytes:
+    body = "".join(f"<p>{html.escape(p)}</p>" for p in paras)
+    head = f"<title>{html.escape(paras[0][:60])}</title><link rel='canonical' href='{url}'>"
+    return f"<html><head>{head}</head><body><article>{body}</article></body></html>".encode()
+
+
+def _warc_gz(pages: list[tuple[str, list[str]]]) -> tuple[bytes, list[int]]:
+    """A .warc.gz (one gzip member per record, as crawlers write) and where each record ends."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    buf, ends = io.BytesIO(), []
+    writer = WARCWriter(buf, gzip=True)
+    for url, paras in pages:
+        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+        record = writer.create_warc_record(
+            url,
+            "response",
+            payload=io.BytesIO(_page(url, paras)),
+            http_headers=http,
+            warc_headers_dict={"WARC-Date": "2023-04-29T10:00:00Z"},
+        )
+        writer.write_record(record)
+        ends.append(buf.tell())
+    return buf.getvalue(), ends
+
+
+def _long_text(chars: int) -> str:
+    """Distinct reporting paragraphs (repeated ones would be removed as boilerplate), ``chars`` long."""
+    paras, size, n = [], 0, 0
+    while size < chars:
+        n += 1
+        para = (
+            f"In session {n} the delegates in Geneva discussed item {n * 7} of the agenda, "
+            f"and the minister said on day {n} that the talks would go on for {n % 9 + 2} more days."
+        )
+        paras.append(para)
+        size += len(para) + 2
+    return "\n\n".join(paras)[:chars]
+
+
+CRAWL_LIMIT = 20_000  # max_article_chars here: the truncation is what is tested, not spaCy's speed
+
+
+@pytest.fixture(scope="module")
+def crawl(tmp_path_factory, example_dir) -> dict:
+    """A directory like a real crawl, analysed once: good files beside every kind of bad one."""
+    root = tmp_path_factory.mktemp("crawl")
+    src = root / "in"
+    src.mkdir()
+    texts = sorted(example_dir.glob("*.txt"))
+    for f in texts[:2]:
+        shutil.copy(f, src / f.name)
+    paras = [[ln for ln in f.read_text(encoding="utf-8").splitlines() if len(ln.split()) > 12] for f in texts]
+    pages = [(f"https://news.example.org/{i}", paras[i][:8]) for i in (2, 3, 4)]
+    data, ends = _warc_gz(pages)
+    (src / "cut.warc.gz").write_bytes(data[: ends[1] + (ends[2] - ends[1]) // 2])  # mid third record
+    data, ends = _warc_gz([(url.replace("news.", "other."), p) for url, p in pages])
+    corrupt = bytearray(data)
+    for i in range(ends[0] + 200, ends[0] + 260):  # inside the second record's deflate stream
+        corrupt[i] ^= 0x5A
+    (src / "corrupt.warc.gz").write_bytes(bytes(corrupt))
+    huge = _long_text(2_000_023)
+    (src / "huge.txt").write_text(huge, encoding="utf-8")
+    lines = [
+        json.dumps({"text": "\n\n".join(paras[3][:6]), "url": "https://feed.example.net/a"}),
+        '{"text": "corrupt \x00 line", "url": "https://feed.example.net/b"}',
+        json.dumps({"text": "\n\n".join(paras[4][:6]), "url": "https://feed.example.net/c"}),
+    ]
+    (src / "feed.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    err = io.StringIO()
+    with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stderr(err):
+        mp.chdir(root)
+        for key in ("PARALLAX_CONFIG", "PARALLAX_MAX_ARTICLES", "PARALLAX_MAX_ARTICLE_BYTES", "PARALLAX_DB"):
+            mp.delenv(key, raising=False)
+        mp.setenv("PARALLAX_MAX_ARTICLE_CHARS", str(CRAWL_LIMIT))
+        db, out = str(root / "p.db"), str(root / "out.json")
+        main(["analyze", str(src), "--db", db, "--json", out, "--embedder", "hashing", "--quiet"])
+    out = json.loads((root / "out.json").read_text(encoding="utf-8"))
+    by_name = {Path(a["source"].split("#")[0].rsplit(":", 1)[0]).name: a for a in out["articles"]}
+    return {"err": err.getvalue(), "json": out, "root": root, "huge": huge, "pages": pages, "by": by_name}
+
+
+def _sources(crawl: dict) -> list[str]:
+    return [a["source"] for a in crawl["json"]["articles"]]
+
+
+def test_crawl_run_goes_on_and_stores_the_good_articles(crawl):
+    from parallax.store import Store
+
+    assert "Traceback" not in crawl["err"] and "error: unexpected" not in crawl["err"]
+    with Store.open(str(crawl["root"] / "p.db")) as store:
+        assert store.count("articles") == len(crawl["json"]["articles"])
+    names = {Path(s.split("#")[0].rsplit(":", 1)[0]).name for s in _sources(crawl)}
+    assert {"huge.txt", "feed.jsonl", "cut.warc.gz", "corrupt.warc.gz"} <= names
+
+
+def test_truncated_warc_gz_keeps_the_records_before_the_cut(crawl):
+    urls = [s.split("#", 1)[1] for s in _sources(crawl) if "cut.warc.gz#" in s]
+    # The third record is cut in half: the two whole ones are read, the broken one is not.
+    assert urls == [crawl["pages"][0][0], crawl["pages"][1][0]]
+    issues = [i for i in crawl["json"]["issues"] if i["source"].endswith("cut.warc.gz")]
+    assert issues and "gzip data cut off" in issues[0]["message"]
+    assert "cut.warc.gz: damaged gzip file" in crawl["err"]
+
+
+def test_corrupt_warc_gz_keeps_the_records_before_the_damage(crawl):
+    urls = [s.split("#", 1)[1] for s in _sources(crawl) if "corrupt.warc.gz#" in s]
+    assert urls == ["https://other.example.org/2"]  # the second record is damaged: it and the rest are lost
+    [issue] = [i for i in crawl["json"]["issues"] if i["source"].endswith("corrupt.warc.gz")]
+    assert "corrupt gzip data" in issue["message"] and "Error -3" in issue["message"]
+
+
+def test_over_long_text_is_analysed_up_to_the_limit_at_a_paragraph_end(crawl):
+    art = crawl["by"]["huge.txt"]
+    text = art["text"]
+    assert 0.9 * CRAWL_LIMIT < len(text) <= CRAWL_LIMIT
+    assert crawl["huge"].startswith(text) and crawl["huge"][len(text) : len(text) + 2] == "\n\n"
+    issues = [i for i in crawl["json"]["issues"] if i["source"].endswith("huge.txt")]
+    [issue] = [i for i in issues if "max_article_chars" in i["message"]]
+    assert "truncated" in issue["message"] and "2,000,023 characters" in issue["message"]
+    assert f"max_article_chars ({CRAWL_LIMIT:,})" in issue["message"]
+    # Every span found in the article lies inside its (truncated) text.
+    spans = list(_spans(crawl["json"], art["id"]))
+    assert spans and all(0 <= s <= e <= len(text) for s, e in spans)
+
+
+def _spans(value, article_id):
+    if isinstance(value, dict):
+        if value.get("article_id") == article_id and isinstance(value.get("end"), int):
+            yield value["start"], value["end"]
+        for v in value.values():
+            yield from _spans(v, article_id)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _spans(v, article_id)
+
+
+def test_jsonl_with_a_corrupt_line_skips_only_that_line(crawl):
+    urls = sorted(a["url"] for a in crawl["json"]["articles"] if "feed.jsonl" in a["source"])
+    assert urls == ["https://feed.example.net/a", "https://feed.example.net/c"]
+    [issue] = [i for i in crawl["json"]["issues"] if "feed.jsonl" in i["source"] and "skip" in i["message"]]
+    assert issue["source"].endswith("feed.jsonl:2") and "line 2" in issue["message"]
+    assert "binary" in issue["message"]
+    assert "skipped: feed.jsonl:2: line 2 holds binary data" in crawl["err"]
+
+
+def test_text_over_spacys_limit_is_parsed_in_pieces():
+    import spacy
+
+    from parallax.nlp.spacy import parse_texts, pieces
+
+    text = _long_text(5_000) + "\n\n" + "word " * 300  # paragraphs, then one run with no paragraph break
+    cut = pieces(text, 700)
+    assert "".join(cut) == text and max(map(len, cut)) <= 700 and len(cut) > 7
+    assert all(p.endswith("\n\n") for p in cut[:3])  # cut at paragraph ends where there are some
+    small, whole = spacy.blank("en"), spacy.blank("en")
+    small.max_length, whole.max_length = 700, 10_000
+    short = "A short text."
+    docs = list(parse_texts(small, [short, text, short]))
+    assert [d.text for d in docs] == [short, text, short]
+    assert [t.text for t in docs[1]] == [t.text for t in whole(text)]
+    assert [t.idx for t in docs[1]] == [t.idx for t in whole(text)]

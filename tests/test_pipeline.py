@@ -38,7 +38,7 @@ def test_aspects_of_fields_are_accepted_and_tracked():
 
 def test_running_checks_against_what_the_corpus_already_has():
     pipe = Pipeline.__new__(Pipeline)
-    pipe.stages = [Fake("stories", ("articles",), ("stories",))]
+    pipe.stages, pipe.strict = [Fake("stories", ("articles",), ("stories",))], False
     with pytest.raises(PipelineError):
         pipe(Corpus())
     corpus = Corpus()

@@ -11,7 +11,7 @@ import pytest
 
 from parallax.errors import InputError
 from parallax.pipeline import Corpus
-from parallax.readers import READERS, ReadContext, ReaderSpec, decode_bytes, read_path
+from parallax.readers import READERS, ReadContext, ReaderSpec, decode_bytes, gunzip, iter_files, read_path
 from parallax.stages.ingest import Ingest
 
 
@@ -181,3 +181,96 @@ def test_registry_accepts_new_readers_without_touching_dispatch(tmp_path):
     [draft] = list(read_path(tmp_path, ReadContext(), readers=readers))
     assert draft.text == "HELLO THERE"
     assert all(isinstance(spec, ReaderSpec) for spec in READERS.values())
+
+
+def _members(*parts: bytes) -> bytes:
+    return b"".join(gzip.compress(p) for p in parts)
+
+
+def test_gunzip_keeps_whole_members_before_damage():
+    parts = [f"record {i}: ".encode() + bytes(range(256)) * 40 for i in range(3)]
+    data = _members(*parts)
+    assert gunzip(data) == (b"".join(parts), None)
+    assert gunzip(data + b"\x00" * 16) == (b"".join(parts), None)  # zero padding after the last member
+    second = len(gzip.compress(parts[0]))
+    damaged = bytearray(data)
+    for i in range(second + 40, second + 80):
+        damaged[i] ^= 0x5A
+    kept, problem = gunzip(bytes(damaged))
+    assert kept == parts[0] and problem is not None and "corrupt gzip data" in problem
+    kept, problem = gunzip(data[: second + 50])
+    assert kept == parts[0] and problem == "gzip data cut off before its end"
+    # Inside the first member there is nothing whole to keep: the bytes before the cut.
+    one = gzip.compress(b"line one\nline two\n" * 5000)
+    kept, problem = gunzip(one[: len(one) // 2])
+    assert problem and kept and (b"line one\nline two\n" * 5000).startswith(kept)
+    kept, problem = gunzip(data, limit=100)
+    assert problem is None and 100 < len(kept) <= len(parts[0])  # stops soon after the limit
+    assert gunzip(b"not gzip at all")[0] == b""
+
+
+def test_damaged_gz_files_are_skipped_or_read_in_part(tmp_path, example_dir):
+    body = _paragraphs(example_dir, n=4)
+    article = gzip.compress("\n\n".join(body).encode())
+    (tmp_path / "a.txt.gz").write_bytes(article[: len(article) // 2])
+    drafts, warnings = _read(tmp_path / "a.txt.gz")
+    assert drafts == [] and "damaged gzip file" in warnings[0][1]  # half an article is not the article
+    lines = "".join(json.dumps({"text": p}) + "\n" for p in body).encode()
+    feed = gzip.compress(lines)
+    (tmp_path / "feed.jsonl.gz").write_bytes(feed[: len(feed) - 30])
+    drafts, warnings = _read(tmp_path / "feed.jsonl.gz")
+    assert [d.text for d in drafts] == body[: len(drafts)] and len(drafts) >= 2
+    assert any("damaged gzip file" in m for _, m in warnings)
+
+
+def test_jsonl_lines_are_decoded_one_by_one(tmp_path, example_dir):
+    body = _paragraphs(example_dir, n=2)
+    texts = [body[0] + " \u201cquoted\u201d", "Caf\u00e9 owners \u201cwin\u201d. " + body[1]]
+    lines = [
+        json.dumps({"text": texts[0]}, ensure_ascii=False).encode(),
+        json.dumps({"text": texts[1]}, ensure_ascii=False).encode("cp1252"),
+        b'{"text": "binary \x00\x01\x02 junk"}',
+    ]
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(b"\n".join(lines))
+    drafts, warnings = _read(path)
+    assert [d.text for d in drafts] == texts
+    assert drafts[0].warnings == [] and "cp1252" in drafts[1].warnings[0]
+    assert drafts[0].id == hashlib.sha256(lines[0]).hexdigest()[:16]  # ids as before: the line's UTF-8
+    assert warnings == [(f"{path}:3", "skipped: line 3 holds binary data (NUL or control bytes), not JSON")]
+
+
+def test_binary_file_named_jsonl_is_one_skip_not_a_line_each(tmp_path):
+    path = tmp_path / "image.jsonl"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"".join(bytes(range(256)) + b"\n" for _ in range(40)))
+    drafts, warnings = _read(path)
+    assert drafts == [] and warnings == [(str(path), "skipped: binary file, not JSON Lines")]
+
+
+def test_manifests_are_not_articles(tmp_path, example_dir):
+    (tmp_path / "a.txt").write_text(_paragraphs(example_dir, n=1)[0], encoding="utf-8")
+    for name in ("manifest.csv", "manifest.json", "parallax-manifest.json"):
+        (tmp_path / name).write_text("file,outlet\na.txt,CNN\n", encoding="utf-8")
+    (tmp_path / "meta.json").write_text("{}", encoding="utf-8")
+    assert [p.name for p in iter_files(tmp_path)] == ["a.txt", "meta.json"]
+    assert [p.name for p in iter_files(tmp_path, {(tmp_path / "meta.json").resolve()})] == ["a.txt"]
+
+
+def test_failure_inside_a_reader_costs_only_that_file(tmp_path, example_dir):
+    text = _paragraphs(example_dir, n=1)[0]
+
+    def read_then_fail(path, data, ctx):
+        from parallax.records import Draft
+
+        yield Draft(id="first", source=f"{path}#1", format="text", text=text)
+        raise ValueError("record 2 is malformed")
+
+    (tmp_path / "a.multi").write_text("x", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(text + " More.", encoding="utf-8")
+    readers = {**READERS, ".multi": ReaderSpec("multi", read_then_fail, container=True)}
+    warnings: list[tuple[str, str]] = []
+    ctx = ReadContext(warn=lambda s, m: warnings.append((s, m)))
+    drafts = list(read_path(tmp_path, ctx, readers=readers))
+    assert [d.source for d in drafts] == [f"{tmp_path / 'a.multi'}#1", str(tmp_path / "b.txt")]
+    message = "skipped: cannot read as multi (ValueError: record 2 is malformed)"
+    assert warnings == [(str(tmp_path / "a.multi"), message)]

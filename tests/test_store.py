@@ -32,7 +32,7 @@ def _corpus(n=3, story="s1"):
     corpus.claim_groups = [
         ClaimGroup(id="g", story_id=story, claim_ids=["c0"], article_ids=["a0"], kind="exclusive")
     ]
-    corpus.timeline = {story: [TimelineEvent(date="2023-04-29", text="met", spans=[Span("a0", 0, 3)])]}
+    corpus.timeline = [TimelineEvent(date="2023-04-29", text="met", spans=[Span("a0", 0, 3)], story_id=story)]
     corpus.provided |= {"articles", "stories", "quotes", "claims", "claim_groups", "timeline"}
     return corpus
 
@@ -51,7 +51,7 @@ def test_save_and_load_story_round_trip(any_store):
     assert [a.text for a in loaded.articles] == [a.text for a in corpus.articles]
     assert {q.id for q in loaded.quotes} == {"q0", "q1", "q2"}
     assert loaded.claim_groups[0].kind == "exclusive"
-    assert loaded.timeline["s1"][0].spans == [Span("a0", 0, 3)]
+    assert [e.spans for e in loaded.timeline if e.story_id == "s1"] == [[Span("a0", 0, 3)]]
 
 
 def test_saving_twice_is_idempotent(any_store):

@@ -89,7 +89,7 @@ def story_corpus(seed_corpus, options):
 
 
 def test_timeline_is_sorted_iso_with_valid_spans(story_corpus):
-    events = story_corpus.timeline["s0"]
+    events = [e for e in story_corpus.timeline if e.story_id == "s0"]
     assert events
     assert [e.date for e in events] == sorted(e.date for e in events)
     texts = {a.id: a.text for a in story_corpus.articles}
@@ -106,7 +106,7 @@ def _find(events, date, word):
 
 
 def test_timeline_finds_the_story_history(story_corpus):
-    events = story_corpus.timeline["s0"]
+    events = [e for e in story_corpus.timeline if e.story_id == "s0"]
     assert _find(events, "2014", "seized")
     assert _find(events, "2018", "withdrew")
     assert _find(events, "2015", "")
@@ -115,7 +115,7 @@ def test_timeline_finds_the_story_history(story_corpus):
 
 
 def test_same_event_from_several_articles_is_merged(story_corpus):
-    events = story_corpus.timeline["s0"]
+    events = [e for e in story_corpus.timeline if e.story_id == "s0"]
     day = [e for e in events if e.date == "2023-04-29"]
     assert day, "the meeting on Saturday 2023-04-29"
     widest = max(day, key=lambda e: len({s.article_id for s in e.spans}))
@@ -123,7 +123,7 @@ def test_same_event_from_several_articles_is_merged(story_corpus):
 
 
 def test_merge_keeps_distinct_events_apart(story_corpus):
-    events = story_corpus.timeline["s0"]
+    events = [e for e in story_corpus.timeline if e.story_id == "s0"]
     # Re-merging is stable: merged events are not merged again into fewer.
     years = [e for e in events if e.precision == "year"]
     assert len({e.date for e in years}) >= 3

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import html
 import io
+import zlib
 from pathlib import Path
 
 from warcio.statusandheaders import StatusAndHeaders
@@ -150,3 +151,30 @@ def test_truncated_archive_keeps_what_was_read(tmp_path, eval_dir):
     drafts = list(read_path(path, ReadContext(warn=lambda s, m: warnings.append(m))))
     assert [d.title for d in drafts] == [t for t, _ in pages[:2]]
     assert any("unreadable" in w or "malformed" in w for w in warnings)
+
+
+def _member_ends(data: bytes) -> list[int]:
+    """Where each gzip member (one WARC record, as warcio writes them) ends."""
+    ends, pos = [], 0
+    while pos < len(data):
+        member = zlib.decompressobj(31)
+        member.decompress(data[pos:])
+        pos = len(data) - len(member.unused_data)
+        ends.append(pos)
+    return ends
+
+
+def test_cut_off_warc_gz_keeps_the_records_before_the_cut(tmp_path, eval_dir):
+    pages = _bbc_pages(eval_dir, 3)
+    whole = tmp_path / "whole.warc.gz"
+    _archive(whole, pages, True)
+    data = whole.read_bytes()
+    ends = _member_ends(data)  # the three pages come first
+    for size, kept in ((ends[0] + 10, 1), (ends[1] + 10, 2), (ends[2] - 1, 2), (ends[2] + 5, 3)):
+        path = tmp_path / "cut.warc.gz"
+        path.write_bytes(data[:size])
+        warnings: list[str] = []
+        drafts = list(read_path(path, ReadContext(warn=lambda s, m, into=warnings: into.append(m))))
+        assert [d.title for d in drafts] == [t for t, _ in pages[:kept]], size
+        assert all(paras[-1] in d.text for d, (_, paras) in zip(drafts, pages, strict=False))
+        assert any("damaged gzip file: gzip data cut off" in w for w in warnings), warnings

@@ -34,7 +34,7 @@ from ..errors import InputError, ParallaxError
 from ..options import Options
 from ..pipeline import Corpus
 from ..readers import READERS, iter_files
-from ..readers.manifest import MANIFEST_NAMES, manifest_for
+from ..readers.manifest import manifest_for
 from ..records import Issue, Record
 from . import layout
 from .cluster import cluster
@@ -56,6 +56,7 @@ _SHAPING = (
     "claim_threshold",
     "quote_threshold",
     "max_article_bytes",
+    "max_article_chars",
     "min_article_chars",
 )
 
@@ -72,7 +73,7 @@ class Plan(Record):
     manifest: str | None = None
     manifest_root: str | None = None
     partition_size: int = DEFAULT_PARTITION_SIZE
-    analyse: bool = True
+    analyze: bool = True
     settings: dict[str, Any] = field(default_factory=dict)
 
 
@@ -103,9 +104,7 @@ def _files(inputs: Sequence[str | Path]) -> tuple[list[str], list[str]]:
         if not root.exists():
             raise InputError(f"input not found: {raw}")
         if root.is_dir():
-            files += [
-                str(p) for p in iter_files(root) if p.name.lower() not in MANIFEST_NAMES and _supported(p)
-            ]
+            files += [str(p) for p in iter_files(root) if _supported(p)]  # iter_files skips manifests
         else:
             files.append(str(root))
             explicit.append(str(root))
@@ -124,7 +123,7 @@ def plan(
     options: Options,
     partition_size: int = DEFAULT_PARTITION_SIZE,
     manifest: str | Path | None = None,
-    analyse: bool = True,
+    analyze: bool = True,
 ) -> Plan:
     """List the input files and cut them into ingest partitions of ``partition_size`` files."""
     if partition_size < 1:
@@ -138,7 +137,7 @@ def plan(
         manifest=str(found.path) if found and found.path else None,
         manifest_root=str(found.root) if found else None,
         partition_size=partition_size,
-        analyse=analyse,
+        analyze=analyze,
         settings={name: getattr(options, name) for name in _SHAPING},
     )
 
@@ -164,14 +163,14 @@ def batch(
     partition_size: int = DEFAULT_PARTITION_SIZE,
     workers: int | None = None,
     manifest: str | Path | None = None,
-    analyse: bool = True,
+    analyze: bool = True,
     progress: Progress | None = None,
 ) -> BatchResult:
     """Analyse ``inputs`` partition by partition into Parquet under ``out`` (resumable)."""
     options = options or Options.build()
     started = time.perf_counter()
     out = Path(out)
-    the_plan = plan(inputs, options, partition_size, manifest, analyse)
+    the_plan = plan(inputs, options, partition_size, manifest, analyze)
     _check_plan(out, the_plan)
     # Temporary files of a killed run; one batch at a time writes to a directory.
     for stale in out.rglob(".*.tmp"):
@@ -194,7 +193,7 @@ def batch(
         clustered = cluster(out, ingest, options, partition_size)
         if progress:
             progress("stories", 1, 1)
-        analysis = [AnalysisTask(n, str(out), options, analyse) for n in range(clustered.number)]
+        analysis = [AnalysisTask(n, str(out), options, analyze) for n in range(clustered.number)]
         summaries += _run("analysis", runner.map(run_analysis, analysis), len(analysis), progress)
     finally:
         runner.close()

@@ -27,9 +27,9 @@ partitions of whole stories.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,11 +37,13 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError
+from ..nlp.embed import CachedEmbedder, get_embedder, text_key
 from ..options import Options
 from ..pipeline import Corpus, pack
 from ..records import Article, Draft, Issue, Story
 from ..stages.clean import Clean, TemplateKeys, TemplateLearner, split_paragraphs
 from ..stages.dedup import Dedup, DuplicateNotes, SentenceTexts, TextProfile, profile
+from ..stages.english import English
 from ..stages.metadata import Metadata, SiteNames
 from ..stages.outlets import Outlets, warn_unknown
 from ..stages.stories import Stories, embed_text, entity_keys, placement_key, story_title
@@ -49,29 +51,6 @@ from ..store.story_index import IndexEntry, StoryIndex
 from . import layout
 from .spill import Spill
 from .tasks import IngestTask, PartitionSummary
-
-
-@dataclass(slots=True)
-class CachedEmbedder:
-    """An embedder that returns vectors computed earlier (by the ingest workers) for known texts."""
-
-    inner: object
-    cache: dict[str, np.ndarray]
-    name: str
-    dim: int
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        keys = [text_key(t) for t in texts]
-        missing = [(k, t) for k, t in zip(keys, texts, strict=True) if k not in self.cache]
-        if missing:
-            fresh = self.inner.encode([t for _, t in missing])  # type: ignore[attr-defined]
-            self.cache.update(zip((k for k, _ in missing), fresh, strict=True))
-        return np.vstack([self.cache[k] for k in keys]) if texts else np.zeros((0, self.dim), np.float32)
-
-
-def text_key(text: str) -> str:
-    """A short key for an embedded text: the cache holds one per article, not the text itself."""
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def _drafts(
@@ -102,9 +81,9 @@ def _drafts(
         yield batch
 
 
-def partition_vectors(tasks: Sequence[IngestTask]) -> dict[str, np.ndarray]:
+def partition_vectors(tasks: Sequence[IngestTask]) -> OrderedDict[str, np.ndarray]:
     """The ingest workers' vectors, keyed by the text they embedded."""
-    vectors: dict[str, np.ndarray] = {}
+    vectors: OrderedDict[str, np.ndarray] = OrderedDict()
     for task in tasks:
         for row in layout.read_rows(task.path, ["data", "vector"]):
             (article,) = layout.articles_from([row])
@@ -133,9 +112,10 @@ def _templates(tasks: Sequence[IngestTask], options: Options, issues: list[Issue
 def _clean(tasks: Sequence[IngestTask], options: Options, spill: Spill, corpus: Corpus) -> set[str]:
     """Clean every partition into the spill; the site names Metadata needs, from all of them."""
     clean = Clean(options, _templates(tasks, options, corpus.issues))
+    english = English(options)
     names = SiteNames()
     for drafts in _drafts(tasks, options, None):
-        part = clean(Corpus(inputs=corpus.inputs, drafts=drafts))
+        part = english(clean(Corpus(inputs=corpus.inputs, drafts=drafts)))
         corpus.issues += part.issues
         for art in part.articles:
             names.add(art)
@@ -241,18 +221,15 @@ def _index_rows(index: StoryIndex, ids: Sequence[str]) -> list[dict[str, object]
 
 def _central(tasks: Sequence[IngestTask], options: Options, spill: Spill) -> tuple[Corpus, StoryIndex]:
     """Clean, metadata, dedup and stories over the whole corpus, streamed through ``spill``."""
-    from ..nlp.embed import get_embedder
-
     corpus = Corpus(inputs=[t.path.name for t in tasks])
     started = time.perf_counter()
     known = _clean(tasks, options, spill, corpus)
     corpus.timings["clean"] = time.perf_counter() - started
-    inner = get_embedder(options.embedder)
-    embedder = CachedEmbedder(inner, partition_vectors(tasks), inner.name, inner.dim)
-    stories = Stories(options, embedder=embedder)  # type: ignore[arg-type]
+    embedder = CachedEmbedder(get_embedder(options.embedder), partition_vectors(tasks), limit=None)
+    stories = Stories(options, embedder=embedder)
     started = time.perf_counter()
     features = _features(spill, known, options, embedder, corpus)
-    embedder.cache = {}  # every vector is in the features now
+    embedder.cache.clear()  # every vector is in the features now
     corpus.timings["metadata"] = time.perf_counter() - started
     _group(spill, features, stories, options, corpus)
     return corpus, stories.ready()

@@ -10,35 +10,24 @@ from typing import Any
 import numpy as np
 
 from ..pipeline import Corpus
-from ..records import Entity, Issue, Record, TimelineEvent
+from ..records import Record
+from ..registry import BY_NAME
 from . import layout
 
 
-def _types() -> dict[str, type[Record]]:
-    from ..pipeline import ARTICLE_RECORDS, STORY_RECORDS
-
-    kinds: dict[str, type[Record]] = {kind: cls for kind, (cls, _) in ARTICLE_RECORDS.items()}
-    kinds.update(STORY_RECORDS)
-    kinds["entities"] = Entity
-    kinds["issues"] = Issue
-    return kinds
-
-
 def attach_records(corpus: Corpus, rows: Iterable[Mapping[str, Any]]) -> None:
-    """Set the corpus fields from (kind, story id, JSON) rows; unknown kinds are ignored."""
-    types = _types()
+    """Set the corpus fields from (kind, story id, JSON) rows; unregistered kinds are ignored."""
     lists: dict[str, list[Record]] = {}
-    timeline: dict[str, list[TimelineEvent]] = {}
     for row in rows:
-        kind, data = row["kind"], json.loads(row["data"])
-        if kind == "timeline":
-            timeline.setdefault(row["story_id"], []).append(TimelineEvent.from_dict(data))
-        elif kind in types:
-            lists.setdefault(kind, []).append(types[kind].from_dict(data))
+        spec = BY_NAME.get(row["kind"])
+        if spec is None:
+            continue
+        data = json.loads(row["data"])
+        if spec.scope == "story" and "." not in spec.owner:
+            data.setdefault(spec.owner, row["story_id"])
+        lists.setdefault(spec.name, []).append(spec.record.from_dict(data))
     for kind, records in lists.items():
         setattr(corpus, kind, records)
-    if timeline:
-        corpus.timeline = timeline
 
 
 def save_index(store: Any, directory: Path) -> None:

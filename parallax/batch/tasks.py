@@ -18,10 +18,11 @@ import numpy as np
 
 from ..errors import ParallaxError
 from ..options import Options
-from ..pipeline import ARTICLE_RECORDS, STORY_RECORDS, Corpus, Pipeline, Stage, record_article_id
+from ..pipeline import Corpus, Pipeline, Stage
 from ..readers import ReadContext, read_file
 from ..readers.manifest import Manifest, load_manifest
 from ..records import Article, Issue, Record, Reuse
+from ..registry import RECORD_FIELDS
 from . import layout
 
 
@@ -53,7 +54,7 @@ class AnalysisTask:
     number: int
     out: str
     options: Options
-    analyse: bool = True
+    analyze: bool = True
 
     @property
     def dir(self) -> Path:
@@ -204,31 +205,18 @@ def load_partition(directory: Path) -> Corpus:
 
 
 def record_rows(corpus: Corpus) -> list[dict[str, Any]]:
-    """Every derived record of a corpus as (kind, id, story id, article id, JSON) rows."""
+    """Every registered record of a corpus as (kind, id, story id, article id, JSON) rows."""
     members = {a.id for a in corpus.articles}
     rows = []
-    for kind in ARTICLE_RECORDS:
-        if kind not in corpus.provided:
+    for spec in RECORD_FIELDS:
+        if spec.name not in corpus.provided:
             continue
-        for rec in getattr(corpus, kind):
-            aid = record_article_id(kind, rec)
-            if kind == "reuse" and aid not in members:
-                continue  # stored with the partition that holds its target article
-            rows.append(layout.record_row(kind, rec, getattr(rec, "id", None), None, aid))
-    for kind in STORY_RECORDS:
-        if kind in corpus.provided:
-            rows += [
-                layout.record_row(kind, r, getattr(r, "id", None), r.story_id, None)  # type: ignore[attr-defined]
-                for r in getattr(corpus, kind)
-            ]
-    if "timeline" in corpus.provided:
-        rows += [
-            layout.record_row("timeline", ev, None, sid, None)
-            for sid, evs in corpus.timeline.items()
-            for ev in evs
-        ]
-    if "entities" in corpus.provided:
-        rows += [layout.record_row("entities", e, e.id, None, None) for e in corpus.entities]
+        for rec in getattr(corpus, spec.name):
+            owner = spec.owner_of(rec) if spec.scope != "corpus" else None
+            if spec.scope == "article" and owner not in members:
+                continue  # stored with the partition that holds its article (a reuse record's target)
+            story_id, article_id = (owner, None) if spec.scope == "story" else (None, owner)
+            rows.append(layout.record_row(spec.name, rec, spec.id_of(rec), story_id, article_id))
     return rows
 
 
@@ -243,7 +231,7 @@ def run_analysis(task: AnalysisTask) -> PartitionSummary:
     if missing:
         marker = Path(task.out) / "cluster.done"
         raise ParallaxError(f"{task.dir} lacks {', '.join(missing)}.parquet: delete {marker} and run again")
-    stages = _analysis_stages(task.options) if task.analyse else []
+    stages = _analysis_stages(task.options) if task.analyze else []
     corpus = Pipeline([LoadPartition(task.dir), *stages])(Corpus(inputs=[str(task.dir)]))
     rows = record_rows(corpus)
     layout.write_table(task.dir / "records.parquet", rows, layout.RECORD_SCHEMA)

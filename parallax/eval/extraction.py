@@ -63,7 +63,7 @@ def evaluate(path: str | Path, limit: int | None = None) -> dict[str, Any]:
                 draft.source = page_id
                 corpus.drafts.append(draft)
     reader_text = {d.source: d.text for d in corpus.drafts}
-    options = Options.build(env={})
+    options = Options.build()
     corpus = Metadata(options)(Clean(options)(corpus))
     clean_text = {a.source: a.text for a in corpus.articles}
     gold = {i: truth[i]["articleBody"] for i in ids}

@@ -3,7 +3,7 @@
 Each line of ``test.source`` is one story: three outlets' headline and lead
 (``TITLE=> … ARTICLE=> …``) joined by ``[SEP]``; the same line of
 ``test.target`` is AllSides' neutral roundup. Every story is run through
-Parse, the Claims stage and :class:`~parallax.stages.digest.Digest`; the
+Parse, the Claims stage and :class:`~parallax.stages.digest.Digests`; the
 digest is scored with ROUGE-1/2/L F1 against the roundup, next to a
 lead baseline (each outlet's first sentence), and each digest sentence is
 checked to be supported by a cited span. Neutrality is reported as
@@ -29,7 +29,7 @@ from ..options import Options
 from ..pipeline import Corpus
 from ..records import Article, Record, Story
 from ..stages.claims import Claims
-from ..stages.digest import LOADED_CATEGORIES, Digest, digest_text, supported
+from ..stages.digest import LOADED_CATEGORIES, Digests, digest_text, supported
 from ..stages.parse import Parse
 from .metrics import prf
 
@@ -157,7 +157,7 @@ def evaluate(path: Path | str, options: Options, limit: int | None = None) -> Ne
     corpus = Claims(options)(Parse(options)(build_corpus(pairs)))
     # Contradictions need the entity stages; leads of three outlets rarely hold any, so none are sought.
     corpus.contradictions = []
-    corpus = Digest(options)(corpus)
+    corpus = Digests(options)(corpus)
     digests = {d.story_id: d for d in corpus.digests}
     articles = corpus.by_id()
     lexicon = load_lexicon(options.lexicon)

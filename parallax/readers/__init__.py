@@ -10,7 +10,8 @@ Dispatch itself never needs editing.
 from __future__ import annotations
 
 import gzip
-from collections.abc import Callable, Iterator, Mapping
+import zlib
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -20,6 +21,7 @@ from ..records import Draft
 from .feeds import read_feed
 from .html import looks_like_html, read_html
 from .jsonl import read_jsonl
+from .manifest import MANIFEST_NAMES
 from .text import ReadContext, content_id, decode_bytes, looks_binary, read_text
 from .warc import read_warc
 
@@ -82,34 +84,93 @@ def _suffix(path: Path) -> str:
     return Path(name).suffix
 
 
-def iter_files(root: Path) -> Iterator[Path]:
-    """Article files under ``root`` in sorted order, skipping hidden and documentation files."""
+def iter_files(root: Path, exclude: Collection[Path] = ()) -> Iterator[Path]:
+    """Article files under ``root`` in sorted order, skipping hidden, documentation and manifest files.
+
+    ``exclude``: resolved paths not to list (an explicit manifest inside the directory).
+    """
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root).parts
         if any(part.startswith(".") for part in rel) or not path.is_file():
             continue
-        if path.name.lower().split(".")[0] in _DOC_STEMS:
+        name = path.name.lower()
+        if name.split(".")[0] in _DOC_STEMS or name in MANIFEST_NAMES:
+            continue
+        if exclude and path.resolve() in exclude:
             continue
         yield path
+
+
+_GZIP_STEP = 1 << 14  # compressed bytes fed at a time: at most ~16 MB out per step (deflate's 1032:1)
+
+
+def gunzip(raw: bytes, limit: int | None = None) -> tuple[bytes, str | None]:
+    """Decompress (multi-member) gzip data; on damage, what can be trusted before it and why it stopped.
+
+    Stops once more than ``limit`` bytes are out (None: no limit). Unlike ``gzip.decompress``
+    this keeps what precedes a corrupt or cut-off member: a crawl's ``.warc.gz`` (one member
+    per record) cut off mid-download still holds whole records before the cut. Past the first
+    member only whole members are kept; within it, the bytes before the damage (whole lines
+    of a ``.jsonl.gz``, say).
+    """
+    out = bytearray()
+    whole = 0  # bytes out at the end of the last complete member
+    view = memoryview(raw)  # members are fed as slices of it: no copy per member of what follows
+    start = 0
+    while start < len(raw) and (limit is None or len(out) <= limit):
+        if raw[start] == 0 and raw.count(0, start) == len(raw) - start:
+            break  # zero padding after the last member, which gzip allows
+        member = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        pos = start
+        try:
+            while not member.eof and pos < len(raw) and (limit is None or len(out) <= limit):
+                out += member.decompress(view[pos : pos + _GZIP_STEP])
+                pos = min(pos + _GZIP_STEP, len(raw))
+        except zlib.error as exc:
+            return bytes(out[:whole] if whole else out), f"corrupt gzip data ({exc})"
+        if not member.eof:
+            if limit is not None and len(out) > limit:
+                break
+            return bytes(out[:whole] if whole else out), "gzip data cut off before its end"
+        whole = len(out)
+        start = pos - len(member.unused_data)
+    return bytes(out), None
+
+
+def _gunzip(path: Path, limit: int | None, ctx: ReadContext) -> bytes | None:
+    """A ``.gz`` file's bytes; damaged, a container keeps what came before (``limit`` None)."""
+    data, problem = gunzip(path.read_bytes(), limit)
+    if problem is None:
+        return data
+    if limit is not None or not data:
+        # One article cut short is not that article: skipped rather than analysed in part.
+        ctx.skip(str(path), "unreadable", f"damaged gzip file: {problem}")
+        return None
+    ctx.warn(str(path), f"damaged gzip file: {problem}; read the {len(data):,} bytes before it")
+    return data
 
 
 def _load_bytes(path: Path, spec: ReaderSpec | None, ctx: ReadContext) -> bytes | None:
     source = str(path)
     limit = ctx.max_article_bytes
+    single = spec is None or not spec.container
     try:
         size = path.stat().st_size
+        # Compressed or not, a single article whose file is over the limit is over it uncompressed.
+        if size > limit and single:
+            ctx.skip(source, "too large", f"file is {size} bytes, over max_article_bytes ({limit})")
+            return None
         if path.name.lower().endswith(".gz"):
-            with gzip.open(path, "rb") as fh:
-                data = fh.read(limit + 1 if spec is None or not spec.container else -1)
-        else:
-            if size > limit and (spec is None or not spec.container):
-                ctx.skip(source, "too large", f"file is {size} bytes, over max_article_bytes ({limit})")
+            found = _gunzip(path, limit if single else None, ctx)
+            if found is None:
                 return None
+            data = found
+        else:
             data = path.read_bytes()
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         ctx.skip(source, "unreadable", f"cannot read file ({exc.__class__.__name__}: {exc})")
         return None
-    if len(data) > limit and (spec is None or not spec.container):
+    if len(data) > limit and single:
         ctx.skip(source, "too large", f"file is over max_article_bytes ({limit}) uncompressed")
         return None
     return data
@@ -118,7 +179,22 @@ def _load_bytes(path: Path, spec: ReaderSpec | None, ctx: ReadContext) -> bytes 
 def read_file(
     path: Path, ctx: ReadContext, readers: Mapping[str, ReaderSpec] = READERS, explicit: bool = True
 ) -> Iterator[Draft]:
-    """Drafts from one file. An explicitly named file of unknown type is sniffed as HTML or text."""
+    """Drafts from one file. An explicitly named file of unknown type is sniffed as HTML or text.
+
+    Whatever goes wrong inside costs this file (drafts already yielded are kept), never the run.
+    """
+    try:
+        yield from _read_file(path, ctx, readers, explicit)
+    except ParallaxError:
+        raise
+    except Exception as exc:
+        # The drafts are consumed lazily: without this, a failure here would surface in the caller's loop.
+        ctx.skip(str(path), "unreadable", f"cannot read file ({exc.__class__.__name__}: {exc})")
+
+
+def _read_file(
+    path: Path, ctx: ReadContext, readers: Mapping[str, ReaderSpec], explicit: bool
+) -> Iterator[Draft]:
     spec = readers.get(_suffix(path))
     if spec is None and not explicit:
         ctx.skip(str(path), "unsupported type", f"unsupported file type {_suffix(path) or '(none)'!r}")
@@ -147,15 +223,21 @@ def read_file(
 
 
 def read_path(
-    path: str | Path, ctx: ReadContext | None = None, readers: Mapping[str, ReaderSpec] = READERS
+    path: str | Path,
+    ctx: ReadContext | None = None,
+    readers: Mapping[str, ReaderSpec] = READERS,
+    exclude: Collection[Path] = (),
 ) -> Iterator[Draft]:
-    """Drafts from a file, or from every supported file under a directory (recursively, sorted)."""
+    """Drafts from a file, or from every supported file under a directory (recursively, sorted).
+
+    ``exclude``: resolved paths a directory walk passes over (see :func:`iter_files`).
+    """
     ctx = ctx or ReadContext()
     root = Path(path)
     if not root.exists():
         raise InputError(f"input not found: {path}")
     if root.is_dir():
-        for file in iter_files(root):
+        for file in iter_files(root, exclude):
             yield from read_file(file, ctx, readers, explicit=False)
     else:
         yield from read_file(root, ctx, readers, explicit=True)

@@ -68,6 +68,7 @@ class Manifest:
     root: Path
     entries: dict[str, ManifestEntry]
     path: Path | None = None
+    matched: int = 0  # drafts that had an entry: zero means the file column names nothing read
 
     def lookup(self, source: str) -> ManifestEntry | None:
         """The entry for a draft's source (``file``, or ``file#item`` / ``file:line`` for containers)."""
@@ -83,6 +84,7 @@ class Manifest:
         entry = self.lookup(draft.source)
         if entry is None:
             return False
+        self.matched += 1
         for name in ("outlet", "url", "published", "title", "byline"):
             value = getattr(entry, name)
             if value:
@@ -131,12 +133,19 @@ def _rows(path: Path, text: str) -> Iterable[Mapping[str, Any]]:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputError(f"manifest {path} is not valid JSON: {exc.msg} (line {exc.lineno})") from None
+        # {"a.txt": {...}} or [{"file": "a.txt", ...}]; anything else is refused, not ignored.
+        rows = data
         if isinstance(data, dict):
-            return [{"file": k, **v} for k, v in data.items() if isinstance(v, dict)]
-        if isinstance(data, list):
-            return [r for r in data if isinstance(r, dict)]
-        raise InputError(f"manifest {path}: expected an object or a list of objects")
-    return list(csv.DictReader(io.StringIO(text)))
+            rows = [{"file": k, **v} if isinstance(v, dict) else v for k, v in data.items()]
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            raise InputError(
+                f'manifest {path}: expected {{"a.txt": {{"outlet": ...}}}} or [{{"file": "a.txt", ...}}]'
+            )
+        return rows
+    try:
+        return list(csv.DictReader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise InputError(f"manifest {path} is not valid CSV: {exc}") from None
 
 
 def load_manifest(path: str | Path, root: str | Path | None = None) -> Manifest:

@@ -73,9 +73,14 @@ def _bom_encoding(data: bytes) -> str | None:
     return None
 
 
+def looks_wide(data: bytes) -> bool:
+    """True for UTF-16/UTF-32 text (by its BOM): NUL bytes there are text, not binary."""
+    return _bom_encoding(data) in ("utf-16", "utf-32")
+
+
 def looks_binary(data: bytes) -> bool:
     """True for images, archives, PDFs...: NUL bytes or many control bytes."""
-    if _bom_encoding(data) in ("utf-16", "utf-32"):
+    if looks_wide(data):
         return False
     head = data[:_SNIFF_BYTES]
     if not head:

@@ -123,7 +123,6 @@ def iter_warc(
 ) -> Iterator[Draft]:
     """Drafts from a WARC stream (plain or gzip), read record by record without loading it whole."""
     from warcio.archiveiterator import ArchiveIterator
-    from warcio.exceptions import ArchiveLoadFailed
 
     records = iter(ArchiveIterator(stream))
     number = 0
@@ -133,10 +132,14 @@ def iter_warc(
             record = next(records)
         except StopIteration:
             return
-        except (ArchiveLoadFailed, ValueError, OSError, EOFError, AttributeError, KeyError, TypeError) as exc:
-            # The stream itself is broken: nothing after this point can be located.
-            # warcio raises AttributeError/KeyError on records missing mandatory headers.
-            ctx.warn(source, f"WARC stream unreadable after record {number - 1}, rest skipped ({exc})")
+        except Exception as exc:
+            # The stream itself is broken: nothing after this point can be located. Any type:
+            # warcio raises ArchiveLoadFailed, zlib.error, AttributeError/KeyError (missing headers)...
+            ctx.warn(
+                source,
+                f"WARC stream unreadable after record {number - 1}, rest skipped "
+                f"({exc.__class__.__name__}: {exc})",
+            )
             return
         try:
             if not _is_article_response(record):

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from .. import __version__
-from ..pipeline import ARTICLE_RECORDS, STORY_RECORDS, Corpus, record_article_id
+from ..pipeline import Corpus
 from ..records import Story
+from ..registry import RECORD_FIELDS
 
 
 def article_view(article: Any) -> dict[str, Any]:
@@ -22,14 +23,28 @@ def story_view(corpus: Corpus, story: Story) -> dict[str, Any]:
     view: dict[str, Any] = story.as_dict()
     index = corpus.by_id()
     view["outlets"] = sorted({index[i].label for i in story.article_ids if i in index})
-    for name in ARTICLE_RECORDS:
-        view[name] = [r.as_dict() for r in getattr(corpus, name) if record_article_id(name, r) in ids]
-    for name in STORY_RECORDS:
-        view[name] = [r.as_dict() for r in getattr(corpus, name) if r.story_id == story.id]
-    view["timeline"] = [e.as_dict() for e in corpus.timeline.get(story.id, [])]
-    entity_ids = {m["entity_id"] for m in view["mentions"] if m.get("entity_id")}
-    view["entities"] = [e.as_dict() for e in corpus.entities if e.id in entity_ids]
+    for spec in RECORD_FIELDS:
+        records = getattr(corpus, spec.name)
+        if spec.scope == "article":
+            view[spec.name] = [r.as_dict() for r in records if spec.owner_of(r) in ids]
+        elif spec.scope == "story":
+            view[spec.name] = [r.as_dict() for r in records if spec.owner_of(r) == story.id]
+    for spec in RECORD_FIELDS:
+        if spec.scope == "corpus":  # the corpus-wide records this story's records refer to
+            refs = {str(v) for name, path in spec.referenced_by for v in _values(view[name], path)}
+            view[spec.name] = [r.as_dict() for r in getattr(corpus, spec.name) if spec.id_of(r) in refs]
     return view
+
+
+def _values(rows: list[dict[str, Any]], dotted: str) -> list[Any]:
+    out = []
+    for row in rows:
+        value: Any = row
+        for part in dotted.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        if value:
+            out.append(value)
+    return out
 
 
 def to_json(corpus: Corpus) -> dict[str, Any]:

@@ -297,10 +297,9 @@ def reuse(ctx: Context) -> list[ReuseView]:
 
 
 def timeline(ctx: Context) -> list[EventView]:
-    events = ctx.corpus.timeline.get(ctx.story.id, [])
-    return [
-        EventView(e.date, e.text, ctx.cites(e.spans, "event")) for e in sorted(events, key=lambda e: e.date)
-    ]
+    events = [e for e in ctx.corpus.timeline if e.story_id == ctx.story.id]
+    events.sort(key=lambda e: (e.date, -len(e.spans), e.text))
+    return [EventView(e.date, e.text, ctx.cites(e.spans, "event")) for e in events]
 
 
 FRAMING_TITLES = {

@@ -17,10 +17,10 @@ from typing import Any
 
 import numpy as np
 
-from ..nlp.embed import get_embedder
+from ..nlp.embed import Embedder, get_embedder
 from ..options import Options
 from ..pipeline import Corpus
-from ..records import Article, Claim, ClaimGroup, Span, Story
+from ..records import Article, Claim, ClaimGroup, Span, Story, make_id
 
 MIN_WORDS = 4  # shorter "sentences" are subheadings, credits and captions' tails
 LONG_SENTENCE = 40  # tokens; longer sentences are split into independent clauses
@@ -31,11 +31,12 @@ class Claims:
     requires: tuple[str, ...] = ("articles", "docs", "stories")
     provides: tuple[str, ...] = ("claims", "claim_groups")
 
-    def __init__(self, options: Options):
+    def __init__(self, options: Options, embedder: Embedder | None = None):
         self.options = options
+        self.embedder = embedder  # the run's shared cache; None: the options' embedder, uncached
 
     def __call__(self, corpus: Corpus) -> Corpus:
-        embedder = get_embedder(self.options.embedder)
+        embedder = self.embedder or get_embedder(self.options.embedder)
         claims: list[Claim] = []
         groups: list[ClaimGroup] = []
         index = corpus.by_id()
@@ -71,8 +72,18 @@ def split_claims(article: Article, doc: Any) -> list[Claim]:
                 continue
             begin = start + lead
             span = Span(article.id, begin, begin + len(text))
-            out.append(Claim(f"{article.id}:c{len(out)}", span, text))
+            out.append(Claim(claim_id(span), span, text))
     return out
+
+
+def claim_id(span: Span) -> str:
+    """A claim is named by where it is: re-splitting a sentence renames only its own claims."""
+    return f"{span.article_id}:c{span.start}-{span.end}"
+
+
+def group_id(story_id: str, claim_ids: Sequence[str]) -> str:
+    """A claim group is named by its members, whatever order groups are found in."""
+    return f"{story_id}:" + make_id("g", *sorted(claim_ids))
 
 
 def _clauses(sent: Any) -> list[tuple[int, int]]:
@@ -97,8 +108,8 @@ def align(
     labels = {a.id: a.label for a in articles}
     n_outlets = len(set(labels.values()))
     groups = []
-    for n, members in enumerate(sorted(clusters, key=min)):
-        gid = f"{story.id}:g{n}"
+    for members in sorted(clusters, key=min):
+        gid = group_id(story.id, [claims[i].id for i in members])
         ids = [claims[i].span.article_id for i in members]
         for i in members:
             claims[i].group_id = gid

@@ -55,10 +55,11 @@ _META_HINT = re.compile(
 _MENU_SEPARATORS = re.compile(r"\s[|•·»›/]\s")
 _SIMILAR_BODIES = 0.5
 _MAX_HOLDERS = 12  # recurring lines checked against this many holders' bodies
+_SENTENCE_BREAK = re.compile(r"[.!?…。！？][\"'”’»)\]」』]*\s")  # where an over-long paragraph may be cut
 
 
 @dataclass(frozen=True, slots=True)
-class Lexicon:
+class BoilerplatePatterns:
     """The compiled pattern sections of a boilerplate lexicon file."""
 
     whole: re.Pattern[str]
@@ -76,7 +77,7 @@ def _compile(patterns: list[str]) -> re.Pattern[str]:
 
 
 @functools.cache
-def load_lexicon(path: str | None = None) -> Lexicon:
+def load_boilerplate_patterns(path: str | None = None) -> BoilerplatePatterns:
     """Parse a lexicon file (the packaged ``boilerplate.txt`` by default)."""
     if path is None:
         text = resources.files("parallax").joinpath("data/boilerplate.txt").read_text(encoding="utf-8")
@@ -98,7 +99,7 @@ def load_lexicon(path: str | None = None) -> Lexicon:
             raise ValueError(f"{path or 'boilerplate.txt'}: pattern before any [section]: {line}")
         re.compile(line)  # fail on the bad line, not on the joined pattern
         sections[current].append(line)
-    return Lexicon(**{name: _compile(pats) for name, pats in sections.items()})
+    return BoilerplatePatterns(**{name: _compile(pats) for name, pats in sections.items()})
 
 
 # ---------------------------------------------------------------- text helpers
@@ -314,7 +315,7 @@ def _self_repeating(line: str) -> bool:
     return len(toks) % 2 == 0 and half >= 4 and toks[:half] == toks[half:]
 
 
-def _line_reason(line: str, lex: Lexicon, templates: Container[str]) -> str | None:
+def _line_reason(line: str, lex: BoilerplatePatterns, templates: Container[str]) -> str | None:
     bare = line.strip(_STRIP_EDGES) or line
     body = is_body(line)
     # Lazily, in order: most lines are settled by the first cheap checks.
@@ -359,7 +360,7 @@ _COMMENT_WORDS = re.compile(
 )
 
 
-def _link_lists(paras: Sequence[str], reasons: list[str | None], lex: Lexicon) -> None:
+def _link_lists(paras: Sequence[str], reasons: list[str | None], lex: BoilerplatePatterns) -> None:
     """Headline-like lines under a "Related stories" heading, up to the next sentence."""
     for i, para in enumerate(paras):
         if not lex.list.fullmatch(para.strip(_STRIP_EDGES) or para):
@@ -414,7 +415,7 @@ def _duplicates(paras: Sequence[str], reasons: list[str | None]) -> None:
 
 
 def classify_lines(
-    paras: Sequence[str], lex: Lexicon, templates: Container[str] = frozenset()
+    paras: Sequence[str], lex: BoilerplatePatterns, templates: Container[str] = frozenset()
 ) -> list[str | None]:
     """Why each paragraph is boilerplate (a short reason), or None for body text."""
     reasons = [_line_reason(p, lex, templates) for p in paras]
@@ -458,7 +459,7 @@ class Clean:
         self.templates = templates
 
     def __call__(self, corpus: Corpus) -> Corpus:
-        lex = load_lexicon()
+        lex = load_boilerplate_patterns()
         done = {a.id for a in corpus.articles}
         drafts = [d for d in corpus.drafts if d.id not in done]
         docs = [split_paragraphs(d.text) for d in drafts]
@@ -470,5 +471,40 @@ class Clean:
             if not body or sum(len(p) for p in body) < self.options.min_article_chars:
                 corpus.warn(draft.source, "skipped: no article text left after removing boilerplate")
                 continue
-            corpus.articles.append(_article(draft, body, boilerplate))
+            kept = self._limited(draft, body, corpus)
+            if kept:
+                corpus.articles.append(_article(draft, kept, boilerplate))
         return corpus
+
+    def _limited(self, draft: Draft, body: list[str], corpus: Corpus) -> list[str]:
+        """The body cut to max_article_chars at a paragraph end, else a sentence end; [] if neither."""
+        limit = self.options.max_article_chars
+        kept, size = limit_length(body, limit), len(PARAGRAPH_SEP.join(body))
+        if kept == body:
+            return body
+        end = f"the end of paragraph {len(kept)} of {len(body)}" if kept else "a sentence end"
+        if not kept and not (kept := _first_sentences(body[0], limit)):
+            corpus.warn(draft.source, f"skipped: {size:,} characters and no sentence end before {limit:,}")
+        else:
+            done = len(PARAGRAPH_SEP.join(kept))
+            corpus.warn(
+                draft.source,
+                f"truncated: text is {size:,} characters, over max_article_chars ({limit:,});"
+                f" analysed the first {done:,}, to {end}",
+            )
+        return kept
+
+
+def limit_length(paras: list[str], limit: int) -> list[str]:
+    """The leading paragraphs whose joined text fits in ``limit`` characters (spans stay whole)."""
+    size = -len(PARAGRAPH_SEP)
+    for count, para in enumerate(paras):
+        size += len(PARAGRAPH_SEP) + len(para)
+        if size > limit:
+            return paras[:count]
+    return paras
+
+
+def _first_sentences(para: str, limit: int) -> list[str]:
+    ends = [m.end() for m in _SENTENCE_BREAK.finditer(para, 0, limit + 1)]
+    return [para[: ends[-1]].rstrip()] if ends else []

@@ -24,7 +24,7 @@ from typing import Any
 
 from ..options import Options
 from ..pipeline import Corpus
-from ..records import Claim, ClaimGroup, Contradiction, Entity, EntityMention, Span
+from ..records import Claim, ClaimGroup, Contradiction, Entity, EntityMention, Span, make_id
 from .entities import entity_roles
 
 AGENT_NOUNS = frozenset({"invitation", "request", "behest", "order", "initiative", "urging"})
@@ -50,7 +50,7 @@ class Slot:
 
 class Contradictions:
     name = "contradictions"
-    requires: tuple[str, ...] = ("claims", "claim_groups", "mentions")
+    requires: tuple[str, ...] = ("claims", "claim_groups", "docs", "entities", "mentions", "stories")
     provides: tuple[str, ...] = ("contradictions",)
 
     def __init__(self, options: Options):
@@ -62,11 +62,18 @@ class Contradictions:
         for story in corpus.stories:
             groups = [g for g in corpus.claim_groups if g.story_id == story.id]
             found = finder.story(story.id, groups)
-            for n, item in enumerate(found):
-                item.id = f"{story.id}:x{n}"
+            for item in found:
+                item.id = contradiction_id(item)
             out.extend(found)
         corpus.contradictions = out
         return corpus
+
+
+def contradiction_id(item: Contradiction) -> str:
+    """Named by its kind and its two spans, in either order."""
+    left, right = sorted([item.left, item.right])
+    parts = [f"{s.article_id}:{s.start}-{s.end}" for s in (left, right)]
+    return f"{item.story_id}:" + make_id("x", item.kind, *parts)
 
 
 class _Finder:

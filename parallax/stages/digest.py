@@ -26,8 +26,7 @@ from typing import Protocol
 from ..framing.lexicon import Lexicon, LexiconHit, load_lexicon
 from ..options import Options
 from ..pipeline import Corpus
-from ..records import Article, Claim, ClaimGroup, Contradiction, DigestSentence, Record, Span, Story
-from ..records import Digest as StoryDigest
+from ..records import Article, Claim, ClaimGroup, Contradiction, Digest, DigestSentence, Record, Span, Story
 
 MAX_CONSENSUS = 10
 MAX_SHARED = 5
@@ -156,9 +155,9 @@ def most_neutral(claims: Sequence[Claim], lexicon: HitFinder) -> Claim:
     return by_id[min(score_variants(claims, lexicon), key=lambda v: v.key).claim_id]
 
 
-class Digest:
+class Digests:
     name = "digest"
-    requires: tuple[str, ...] = ("claim_groups", "claims", "contradictions")
+    requires: tuple[str, ...] = ("articles", "claim_groups", "claims", "contradictions", "stories")
     provides: tuple[str, ...] = ("digests",)
 
     def __init__(self, options: Options):
@@ -195,7 +194,7 @@ class _Builder:
             self.article_claims[claim.span.article_id].append(claim)
         self.lexicon = _MemoLexicon(lexicon)
 
-    def story(self, story: Story) -> StoryDigest:
+    def story(self, story: Story) -> Digest:
         groups = self.groups.get(story.id, [])
         chosen: list[DigestSentence] = []
         consensus = self._ranked(g for g in groups if g.kind == "consensus")
@@ -207,7 +206,7 @@ class _Builder:
         disputes = self.contradictions.get(story.id, [])[:MAX_DISPUTED]
         for item in disputes:
             chosen.extend(self._disputed(item))
-        return StoryDigest(story.id, chosen)
+        return Digest(story.id, chosen)
 
     def _members(self, group: ClaimGroup) -> list[Claim]:
         return [self.claims[i] for i in group.claim_ids if i in self.claims]
@@ -302,6 +301,6 @@ def _duplicate(sentence: DigestSentence, chosen: Sequence[DigestSentence]) -> bo
     return False
 
 
-def digest_text(digest: StoryDigest, sections: Sequence[str] = ("consensus", "partial", "disputed")) -> str:
+def digest_text(digest: Digest, sections: Sequence[str] = ("consensus", "partial", "disputed")) -> str:
     """The digest's sentences of the given sections as plain text."""
     return " ".join(s.text for s in digest.sentences if s.section in sections)

@@ -1,7 +1,7 @@
 """Entities stage: named entities, canonicalised across documents, with the labels each outlet uses.
 
 Mentions come from spaCy NER on the parsed clean text. Person names are
-canonicalised across the whole corpus: titles and honorifics are stripped,
+canonicalised within each story: titles and honorifics are stripped,
 and a surname or partial name ("Rashid", "Latif Rashid") is linked to the
 unique longest full name that contains it ("Abdul Latif Rashid"). Words in
 front of a name or in apposition to it ("Iranian Supreme Leader", "his Iraqi
@@ -20,7 +20,7 @@ from typing import Any
 
 from ..options import Options
 from ..pipeline import Corpus
-from ..records import Entity, EntityMention, Span
+from ..records import Article, Entity, EntityMention, Span
 
 
 def _wordset(text: str) -> frozenset[str]:
@@ -94,15 +94,34 @@ def role_head(descriptor: str) -> str | None:
 
 class Entities:
     name = "entities"
-    requires: tuple[str, ...] = ("articles", "docs")
+    requires: tuple[str, ...] = ("articles", "docs", "stories")
     provides: tuple[str, ...] = ("entities", "mentions")
 
     def __init__(self, options: Options):
         self.options = options
 
     def __call__(self, corpus: Corpus) -> Corpus:
+        # Names are resolved within a story ("Rashid" is the story's Abdul Latif Rashid), so a run
+        # cut into chunks of whole stories finds the same entities as one pass; an entity met in
+        # several stories is one record with every story's evidence.
+        index = corpus.by_id()
+        groups = [corpus.story_articles(s, index) for s in sorted(corpus.stories, key=lambda s: s.id)]
+        placed = {a.id for g in groups for a in g}
+        groups.append([a for a in corpus.articles if a.id not in placed])
+        entities: dict[str, Entity] = {}
+        mentions: list[EntityMention] = []
+        for articles in groups:
+            found = self._story(corpus, articles)
+            story_entities, story_mentions = _build(found)
+            for ent in story_entities:
+                entities[ent.id] = entities[ent.id].merged(ent) if ent.id in entities else ent
+            mentions.extend(story_mentions)
+        corpus.entities, corpus.mentions = list(entities.values()), mentions
+        return corpus
+
+    def _story(self, corpus: Corpus, articles: list[Article]) -> list[_Found]:
         found: list[_Found] = []
-        for art in corpus.articles:
+        for art in articles:
             doc = corpus.docs.get(art.id)
             if doc is None:
                 corpus.warn(art.id, "no parse; entities skipped")
@@ -116,12 +135,11 @@ class Entities:
             else:
                 f.key = acronyms.get(f.key.replace(".", ""), f.key)
         roles = _role_map(found)
-        for art in corpus.articles:
+        for art in articles:
             doc = corpus.docs.get(art.id)
             if doc is not None and roles:
                 found.extend(_role_mentions(art.id, doc, roles, found))
-        corpus.entities, corpus.mentions = _build(found)
-        return corpus
+        return found
 
 
 def _named(article_id: str, doc: Any) -> list[_Found]:

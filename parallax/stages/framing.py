@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from ..framing.lexicon import Lexicon, LexiconHit, load_lexicon
-from ..nlp import get_embedder, load_spacy
+from ..nlp import Embedder, get_embedder, load_spacy
 from ..options import Options
 from ..pipeline import Corpus
 from ..records import Article, FramingSignal, Record, Span
@@ -38,14 +38,16 @@ MIN_TOPIC_TOKENS = 5
 
 class Framing:
     name = "framing"
-    requires: tuple[str, ...] = ("articles", "docs")
+    requires: tuple[str, ...] = ("articles", "docs", "stories")
     provides: tuple[str, ...] = ("framing",)
 
-    def __init__(self, options: Options):
+    def __init__(self, options: Options, embedder: Embedder | None = None):
         self.options = options
+        self.embedder = embedder  # the run's shared cache; None: the options' embedder, uncached
 
     def __call__(self, corpus: Corpus) -> Corpus:
         lexicon = load_lexicon(self.options.lexicon)
+        embedder = self.embedder or get_embedder(self.options.embedder)
         signals: list[FramingSignal] = []
         # Each doc is read once here and shared by the headline, tone and topic signals.
         facts = {a.id: DocFacts(doc) for a in corpus.articles if (doc := corpus.docs.get(a.id)) is not None}
@@ -65,7 +67,7 @@ class Framing:
         for group in _article_groups(corpus):
             group_facts = {a.id: facts[a.id] for a in group if a.id in facts}
             signals.extend(tone_signals(group, group_facts))
-            signals.extend(topic_signals(group, group_facts, self.options))
+            signals.extend(topic_signals(group, group_facts, embedder))
         corpus.framing = signals
         return corpus
 
@@ -389,7 +391,9 @@ def _topic_keywords(sents: Sequence[TopicSentence], labels: np.ndarray, k: int) 
     return names
 
 
-def topic_signals(articles: Sequence[Article], docs: dict[str, Any], options: Options) -> list[FramingSignal]:
+def topic_signals(
+    articles: Sequence[Article], docs: dict[str, Any], embedder: Embedder
+) -> list[FramingSignal]:
     """Each article's share of text (characters) per sub-topic of its story.
 
     ``docs`` maps article ids to :class:`DocFacts` (or spaCy docs).
@@ -398,7 +402,7 @@ def topic_signals(articles: Sequence[Article], docs: dict[str, Any], options: Op
     if len(sents) < 4:
         return []
     k = max(2, min(8, round(math.sqrt(len(sents) / 2))))
-    labels = kmeans(get_embedder(options.embedder).encode([s.text for s in sents]), k)
+    labels = kmeans(embedder.encode([s.text for s in sents]), k)
     names = _topic_keywords(sents, labels, k)
     chars: dict[str, Counter[int]] = defaultdict(Counter)
     by_pair: dict[tuple[str, int], list[Span]] = defaultdict(list)

@@ -23,15 +23,16 @@ Off-topic claims are moved out of their group into a group of kind
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..nlp.embed import get_embedder
+from ..nlp.embed import Embedder, get_embedder
 from ..options import Options
 from ..pipeline import Corpus
 from ..records import Article, Claim, ClaimGroup
+from .claims import group_id
 
 CENTROID_RATIO = 0.7  # of the story's median similarity to its core
 SUPPORT_RATIO = 0.75  # of the story's median best cross-article match
@@ -48,14 +49,15 @@ class _Scores:
 
 class OffTopic:
     name = "offtopic"
-    requires: tuple[str, ...] = ("claim_groups", "claims")
+    requires: tuple[str, ...] = ("articles", "claim_groups", "claims", "docs", "mentions", "stories")
     provides: tuple[str, ...] = ("claim_groups.offtopic",)
 
-    def __init__(self, options: Options):
+    def __init__(self, options: Options, embedder: Embedder | None = None):
         self.options = options
+        self.embedder = embedder  # the run's shared cache; None: the options' embedder, uncached
 
     def __call__(self, corpus: Corpus) -> Corpus:
-        embedder = get_embedder(self.options.embedder)
+        embedder = self.embedder or get_embedder(self.options.embedder)
         claims_by_story: dict[str, list[Claim]] = defaultdict(list)
         index = {c.id: c for c in corpus.claims}
         for g in corpus.claim_groups:
@@ -158,15 +160,22 @@ def _regroup(corpus: Corpus, story_id: str, flagged: list[Claim]) -> None:
     if not flagged:
         return
     groups = {g.id: g for g in corpus.claim_groups}
-    counter = Counter(g.id for g in corpus.claim_groups if g.story_id == story_id)
-    for n, claim in enumerate(flagged):
+    claims = {c.id: c for c in corpus.claims}
+    for claim in flagged:
         old = groups.get(claim.group_id or "")
         if old is not None and len(old.claim_ids) == 1:
             old.kind = "off-topic"
             continue
         if old is not None:
+            # The group lost a member: it is renamed after the members it keeps.
             old.claim_ids = [c for c in old.claim_ids if c != claim.id]
-        gid = f"{story_id}:o{n + len(counter)}"
+            old.id = group_id(story_id, old.claim_ids)
+            old.article_ids = sorted({claims[c].span.article_id for c in old.claim_ids if c in claims})
+            for cid in old.claim_ids:
+                if cid in claims:
+                    claims[cid].group_id = old.id
+            groups[old.id] = old
+        gid = group_id(story_id, [claim.id])
         claim.group_id = gid
         corpus.claim_groups.append(
             ClaimGroup(gid, story_id, [claim.id], [claim.span.article_id], "off-topic", claim.text)

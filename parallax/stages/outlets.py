@@ -19,7 +19,7 @@ UNKNOWN_NOTE = "outlet unknown: "
 
 class Outlets:
     name: str = "outlets"
-    requires: tuple[str, ...] = ("articles.metadata",)
+    requires: tuple[str, ...] = ("articles.metadata", "drafts")
     provides: tuple[str, ...] = ("articles.outlet",)
 
     def __init__(self, options: Options, manifest: Mapping[str, str] | None = None):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..nlp.spacy import load_spacy
+from ..nlp.spacy import load_spacy, parse_texts
 from ..options import Options
 from ..pipeline import Corpus
 
@@ -20,7 +20,9 @@ class Parse:
         if not todo:
             return corpus
         nlp = load_spacy(self.options.spacy_model)
-        texts = (a.text for a in todo)
-        for art, doc in zip(todo, nlp.pipe(texts, batch_size=32), strict=True):
+        # Clean keeps articles under max_article_chars; a longer one (a raised limit, or stored
+        # by another version) is parsed in pieces rather than failing the run with spaCy's E088.
+        docs = parse_texts(nlp, [a.text for a in todo], batch_size=32)
+        for art, doc in zip(todo, docs, strict=True):
             corpus.docs[art.id] = doc
         return corpus

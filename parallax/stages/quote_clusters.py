@@ -19,11 +19,11 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from ..nlp.embed import get_embedder
+from ..nlp.embed import Embedder, get_embedder
 from ..options import Options
 from ..pipeline import Corpus
 from ..quoting.marks import strip_marks
-from ..records import Quote, QuoteCluster, QuoteVariant, Story
+from ..records import Quote, QuoteCluster, QuoteVariant, Story, make_id
 
 _SENTENCE = re.compile(r"(?<=[.!?])[\"”’»]?\s+(?=[\"“‘«]?[A-Z0-9])")
 # "and" followed by a new subject starts a second statement; "and are …" continues the first.
@@ -63,7 +63,7 @@ def _clauses(sentence: str) -> list[str]:
     return [sentence]
 
 
-def similarity(utts: list[Utterance], embedder_name: str) -> np.ndarray:
+def similarity(utts: list[Utterance], embedder: Embedder) -> np.ndarray:
     """Pairwise similarity in [0, 1]: the lower of token-sort ratio and embedding cosine.
 
     Both must agree: wording alone joins different sentences that share many words
@@ -72,7 +72,7 @@ def similarity(utts: list[Utterance], embedder_name: str) -> np.ndarray:
     """
     keys = [u.key for u in utts]
     lexical = process.cdist(keys, keys, scorer=fuzz.token_sort_ratio, dtype=np.float32) / 100.0
-    vectors = get_embedder(embedder_name).encode(keys)
+    vectors = embedder.encode(keys)
     cosine = np.clip(vectors @ vectors.T, 0.0, 1.0)
     sim: np.ndarray = np.minimum(lexical, cosine)
     np.fill_diagonal(sim, 1.0)
@@ -190,8 +190,9 @@ class QuoteClusters:
     requires: tuple[str, ...] = ("quotes", "stories")
     provides: tuple[str, ...] = ("quote_clusters",)
 
-    def __init__(self, options: Options):
+    def __init__(self, options: Options, embedder: Embedder | None = None):
         self.options = options
+        self.embedder = embedder  # the run's shared cache; None: the options' embedder, uncached
 
     def __call__(self, corpus: Corpus) -> Corpus:
         by_article: dict[str, list[Quote]] = {}
@@ -207,7 +208,8 @@ class QuoteClusters:
         utts = [u for aid in story.article_ids for q in by_article.get(aid, []) for u in split_utterances(q)]
         if len(utts) < 2:
             return []
-        groups = cluster(similarity(utts, self.options.embedder), self.options.quote_threshold)
+        embedder = self.embedder or get_embedder(self.options.embedder)
+        groups = cluster(similarity(utts, embedder), self.options.quote_threshold)
         out = []
         for members in (sorted((utts[i] for i in g), key=lambda u: u.quote.id) for g in groups):
             if len({u.quote.article_id for u in members}) < 2:
@@ -220,6 +222,7 @@ class QuoteClusters:
                 variants=variants, speakers=speakers, flags=flags,
             ))
         out.sort(key=lambda c: (-len({a for v in c.variants for a in v.article_ids}), c.quote_ids[0]))
-        for n, c in enumerate(out):
-            c.id = f"{story.id}:qc{n}"
+        for c in out:
+            # Named by what it holds: its quotes and the words they share.
+            c.id = f"{story.id}:" + make_id("qc", c.canonical, *c.quote_ids)
         return out

@@ -100,7 +100,7 @@ def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
 
 class Stories:
     name = "stories"
-    requires: tuple[str, ...] = ("articles",)
+    requires: tuple[str, ...] = ("articles", "reuse")
     provides: tuple[str, ...] = ("stories",)
 
     def __init__(self, options: Options, index: StoryIndex | None = None, embedder: Embedder | None = None):

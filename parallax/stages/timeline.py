@@ -274,10 +274,12 @@ class Timeline:
         self.options = options
 
     def __call__(self, corpus: Corpus) -> Corpus:
-        timeline: dict[str, list[TimelineEvent]] = {}
+        timeline: list[TimelineEvent] = []
         index = corpus.by_id()
         for story in corpus.stories:
-            timeline[story.id] = self.story_events(corpus, story, index)
+            for event in self.story_events(corpus, story, index):
+                event.story_id = story.id
+                timeline.append(event)
         corpus.timeline = timeline
         return corpus
 

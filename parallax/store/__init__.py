@@ -8,7 +8,6 @@ SQLite by default (one file, or ``:memory:``), PostgreSQL with a
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
@@ -16,11 +15,12 @@ from contextlib import contextmanager
 from typing import Any
 
 from ..errors import StoreError
-from ..pipeline import ARTICLE_RECORDS, STORY_RECORDS, Corpus, record_article_id
-from ..records import Article, Entity, Record, Story, TimelineEvent
+from ..pipeline import Corpus
+from ..records import Article, Record, Story
+from ..registry import RECORD_FIELDS, Field
 from .db import Connection, migrations, split_sql
 
-__all__ = ["ARTICLE_RECORDS", "STORY_RECORDS", "Store", "StoreError"]
+__all__ = ["Store", "StoreError"]
 
 _CHUNK = 500
 
@@ -29,12 +29,25 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def _record_id(record: Record) -> str:
-    rid = getattr(record, "id", None)
-    if isinstance(rid, str) and rid:
-        return rid
-    payload = json.dumps(record.as_dict(), sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:24]
+def _attr(record: Record, dotted: str) -> Any:
+    value: Any = record
+    for part in dotted.split("."):
+        value = getattr(value, part, None)
+    return value
+
+
+def _owners(spec: Field, articles: Sequence[Article], stories: Sequence[Story]) -> tuple[str, list[str]]:
+    """The records-table column that owns a field's rows, and the run's owners of that kind."""
+    if spec.scope == "article":
+        return "article_id", [a.id for a in articles]
+    return "story_id", [s.id for s in stories]
+
+
+def _load(spec: Field, data: dict[str, Any], owner: str) -> Record:
+    # Rows written before a record type carried its owner (timeline events of schema 2) get it from the row.
+    if spec.scope == "story" and "." not in spec.owner:
+        data.setdefault(spec.owner, owner)
+    return spec.record.from_dict(data)
 
 
 def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
@@ -104,13 +117,14 @@ class Store:
 
     # -- writing ------------------------------------------------------------
     def save(self, corpus: Corpus) -> None:
-        """Write a run's articles, stories and records in one transaction."""
+        """Write a run's articles, stories and records (every registered field) in one transaction."""
         with self.transaction():
             self.save_articles(corpus.articles)
             self.save_stories(corpus.stories, corpus.by_id())
-            self._save_article_records(corpus)
-            self._save_story_records(corpus)
-            self._save_entities(corpus.entities)
+            for spec in RECORD_FIELDS:
+                # A field the run did not produce is left as stored; merged ones only ever add evidence.
+                if spec.name in corpus.provided or spec.merge == "by_id":
+                    self._save_field(spec, getattr(corpus, spec.name), corpus)
 
     def save_articles(self, articles: Iterable[Article]) -> None:
         rows = [
@@ -170,53 +184,36 @@ class Store:
                 [(story.id, aid) for aid in story.article_ids],
             )
 
-    def _save_article_records(self, corpus: Corpus) -> None:
-        ids = [a.id for a in corpus.articles]
-        for kind in ARTICLE_RECORDS:
-            if kind not in corpus.provided:
-                continue
-            for chunk in _chunks(ids):
-                marks = ",".join("?" * len(chunk))
-                self.execute(
-                    f"DELETE FROM records WHERE kind = ? AND article_id IN ({marks})", (kind, *chunk)
-                )
-            self._insert(kind, [(r, None, record_article_id(kind, r)) for r in getattr(corpus, kind)])
+    def _save_field(self, spec: Field, records: Sequence[Record], corpus: Corpus) -> None:
+        """Replace what the store holds of this field for the run's articles or stories."""
+        if spec.merge == "by_id":
+            self._save_merged(spec, records)
+            return
+        column, owners = _owners(spec, corpus.articles, corpus.stories)
+        for chunk in _chunks(owners):
+            marks = ",".join("?" * len(chunk))
+            self.execute(f"DELETE FROM records WHERE kind = ? AND {column} IN ({marks})", (spec.name, *chunk))
+        self._insert(spec, records)
 
-    def _save_story_records(self, corpus: Corpus) -> None:
-        story_ids = [s.id for s in corpus.stories]
-        kinds = [k for k in (*STORY_RECORDS, "timeline") if k in corpus.provided]
-        for kind in kinds:
-            for chunk in _chunks(story_ids):
-                marks = ",".join("?" * len(chunk))
-                self.execute(f"DELETE FROM records WHERE kind = ? AND story_id IN ({marks})", (kind, *chunk))
-            if kind == "timeline":
-                items = [(ev, sid, None) for sid, evs in corpus.timeline.items() for ev in evs]
-            else:
-                items = [(r, r.story_id, None) for r in getattr(corpus, kind)]  # type: ignore[attr-defined]
-            self._insert(kind, items)
-
-    def _save_entities(self, entities: Iterable[Entity]) -> None:
+    def _save_merged(self, spec: Field, records: Sequence[Record]) -> None:
         # Partitions and incremental runs each see only part of an entity's evidence:
         # fold the new record into the stored one rather than replace it.
-        merged: dict[str, Entity] = {}
-        for ent in entities:
-            merged[ent.id] = merged[ent.id].merged(ent) if ent.id in merged else ent
-        stored = self._records("entities", "id", sorted(merged))
-        for data in stored:
-            old = Entity.from_dict(data)
-            if old.id in merged:
-                merged[old.id] = old.merged(merged[old.id])
-        self._insert("entities", [(e, None, None) for e in merged.values()], upsert=True)
+        new = spec.merged([], records)
+        ids = sorted(spec.id_of(r) for r in new)
+        stored = [spec.record.from_dict(d) for d in self._records(spec.name, "id", ids)]
+        self._insert(spec, spec.merged(stored, new), upsert=True)
 
-    def _insert(
-        self, kind: str, items: Iterable[tuple[Record, str | None, str | None]], upsert: bool = False
-    ) -> None:
+    def _insert(self, spec: Field, records: Iterable[Record], upsert: bool = False) -> None:
         rows = []
-        for record, story_id, article_id in items:
-            rid = _record_id(record)
-            if kind == "timeline":
-                rid = f"{story_id}:{rid}"
-            rows.append((kind, rid, story_id, article_id, json.dumps(record.as_dict(), ensure_ascii=False)))
+        for record in records:
+            owner = spec.owner_of(record) if spec.scope != "corpus" else None
+            rows.append((
+                spec.name,
+                spec.id_of(record),
+                owner if spec.scope == "story" else None,
+                owner if spec.scope == "article" else None,
+                json.dumps(record.as_dict(), ensure_ascii=False),
+            ))
         conflict = "DO UPDATE SET data = excluded.data" if upsert else "DO NOTHING"
         self.executemany(
             "INSERT INTO records (kind, id, story_id, article_id, data) VALUES (?, ?, ?, ?, ?)"
@@ -278,29 +275,35 @@ class Store:
             raise StoreError(f"no story with id {story_id!r}")
         corpus = Corpus(stories=[story], articles=self.articles(story.article_ids))
         corpus.provided |= {"articles", "articles.metadata", "stories"}
-        for kind, (cls, _) in ARTICLE_RECORDS.items():
-            records = self._records(kind, "article_id", story.article_ids)
-            setattr(corpus, kind, [cls.from_dict(d) for d in records])
-        for kind, cls in STORY_RECORDS.items():
-            records = self._records(kind, "story_id", [story_id])
-            setattr(corpus, kind, [cls.from_dict(d) for d in records])
-        corpus.timeline = {
-            story_id: [TimelineEvent.from_dict(d) for d in self._records("timeline", "story_id", [story_id])]
-        }
-        entity_ids = sorted({m.entity_id for m in corpus.mentions if m.entity_id})
-        corpus.entities = [Entity.from_dict(d) for d in self._records("entities", "id", entity_ids)]
-        corpus.provided |= set(ARTICLE_RECORDS) | set(STORY_RECORDS) | {"timeline", "entities"}
+        later = []
+        for spec in RECORD_FIELDS:
+            if spec.scope == "corpus":
+                later.append(spec)
+                continue
+            column, owners = _owners(spec, corpus.articles, corpus.stories)
+            rows = self._records(spec.name, column, owners, with_owner=True)
+            setattr(corpus, spec.name, [_load(spec, data, owner) for data, owner in rows])
+            corpus.provided.add(spec.name)
+        for spec in later:  # the corpus-wide records this story's records refer to
+            ids = sorted({str(ref) for name, path in spec.referenced_by for r in getattr(corpus, name)
+                          if (ref := _attr(r, path))})
+            records = self._records(spec.name, "id", ids)
+            setattr(corpus, spec.name, [spec.record.from_dict(d) for d in records])
+            corpus.provided.add(spec.name)
         return corpus
 
-    def _records(self, kind: str, column: str, values: Sequence[str]) -> list[dict[str, Any]]:
-        out: list[dict[str, Any]] = []
+    def _records(self, kind: str, column: str, values: Sequence[str], with_owner: bool = False) -> list[Any]:
+        """Stored records of one kind whose ``column`` is among ``values`` (with that column's value)."""
+        out: list[Any] = []
         for chunk in _chunks(list(values)):
             marks = ",".join("?" * len(chunk))
             rows = self.query(
-                f"SELECT data FROM records WHERE kind = ? AND {column} IN ({marks}) ORDER BY id",
+                f"SELECT data, {column} AS owner FROM records WHERE kind = ? AND {column} IN ({marks})"
+                " ORDER BY id",
                 (kind, *chunk),
             )
-            out += [json.loads(r["data"]) for r in rows]
+            out += [(json.loads(r["data"]), r["owner"]) if with_owner else json.loads(r["data"])
+                    for r in rows]
         return out
 
     # -- runs ---------------------------------------------------------------
