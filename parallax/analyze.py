@@ -57,6 +57,7 @@ def analysis_stages(options: Options, embedder: Embedder | None = None) -> list[
     from .stages import (
         claims,
         contradictions,
+        coverage,
         digest,
         entities,
         framing,
@@ -74,6 +75,7 @@ def analysis_stages(options: Options, embedder: Embedder | None = None) -> list[
         entities.Entities(options),
         claims.Claims(options, shared),
         offtopic.OffTopic(options, shared),
+        coverage.Coverage(options),
         quote_clusters.QuoteClusters(options, shared),
         contradictions.Contradictions(options),
         framing.Framing(options, shared),

@@ -20,12 +20,14 @@ from .records import (
     Claim,
     ClaimGroup,
     Contradiction,
+    CoverageMatrix,
     Digest,
     Draft,
     Entity,
     EntityMention,
     FramingSignal,
     Issue,
+    OutletCard,
     Quote,
     QuoteCluster,
     Reuse,
@@ -57,6 +59,8 @@ class Corpus:
     framing: list[FramingSignal] = field(default_factory=list)
     timeline: list[TimelineEvent] = field(default_factory=list)
     digests: list[Digest] = field(default_factory=list)
+    coverage: list[CoverageMatrix] = field(default_factory=list)
+    outlet_cards: list[OutletCard] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     # spaCy Doc per article id (clean text, so offsets match spans). Not stored.
     docs: dict[str, Any] = field(default_factory=dict)

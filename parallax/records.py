@@ -255,6 +255,12 @@ class Claim(Record):
     group_id: str | None = None
 
 
+# Claim group kinds, in the order a report lists them: reported by at least half of the
+# story's outlets, by two or more, by one only, undecided (shown as neither), not about the story.
+GROUP_KINDS: tuple[str, ...] = ("consensus", "shared", "exclusive", "uncertain", "off-topic")
+KIND_ORDER: dict[str, int] = {kind: n for n, kind in enumerate(GROUP_KINDS)}
+
+
 @dataclass(slots=True)
 class ClaimGroup(Record):
     id: str
@@ -310,6 +316,80 @@ class Digest(Record):
 
 
 @dataclass(slots=True)
+class CoverageRow(Record):
+    """One aligned fact: which outlets report it, and where."""
+
+    group_id: str
+    kind: str  # consensus | shared | exclusive | off-topic
+    text: str
+    cells: dict[str, list[Span]] = field(default_factory=dict)  # outlet -> claim spans
+
+    @property
+    def outlets(self) -> list[str]:
+        return sorted(self.cells)
+
+
+@dataclass(slots=True)
+class CoverageMatrix(Record):
+    story_id: str
+    outlets: list[str]
+    rows: list[CoverageRow] = field(default_factory=list)
+
+    def consensus(self) -> list[CoverageRow]:
+        return [r for r in self.rows if r.kind == "consensus"]
+
+    def exclusive(self, outlet: str | None = None) -> list[CoverageRow]:
+        """Facts only one outlet reports (its additions)."""
+        return [r for r in self.rows if r.kind == "exclusive" and (outlet is None or outlet in r.cells)]
+
+    def omissions(self, outlet: str) -> list[CoverageRow]:
+        """Widely reported (consensus) facts that ``outlet`` does not carry."""
+        return [r for r in self.consensus() if outlet not in r.cells]
+
+    def table(self, width: int = 60) -> str:
+        head = "fact".ljust(width) + " | " + " | ".join(self.outlets)
+        lines = [head, "-" * len(head)]
+        for row in self.rows:
+            marks = " | ".join(("x" if o in row.cells else " ").center(len(o)) for o in self.outlets)
+            lines.append(f"{row.text[: width - 1]:<{width}} | {marks}")
+        return "\n".join(lines)
+
+
+@dataclass(slots=True)
+class SourceCitation(Record):
+    """An outlet's attribution of information to another source ("according to Reuters")."""
+
+    source: str
+    span: Span
+    cue: str
+
+
+@dataclass(slots=True)
+class CardFact(Record):
+    group_id: str
+    text: str
+    spans: list[Span] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class OutletCard(Record):
+    """What one outlet did with the story: emphasis, additions, omissions, quotes, sources, labels."""
+
+    outlet: str
+    story_id: str
+    article_ids: list[str]
+    headline: str = ""
+    lead: str = ""
+    lead_span: Span | None = None
+    exclusive: list[CardFact] = field(default_factory=list)
+    omissions: list[CardFact] = field(default_factory=list)
+    quotes: list[str] = field(default_factory=list)  # Quote ids
+    sources: list[SourceCitation] = field(default_factory=list)
+    mentions: dict[str, int] = field(default_factory=dict)  # entity name -> mention count
+    descriptors: dict[str, list[str]] = field(default_factory=dict)  # entity name -> labels used
+
+
+@dataclass(slots=True)
 class Issue(Record):
     """Something a stage skipped or doubted, reported in the run summary."""
 
@@ -321,5 +401,5 @@ class Issue(Record):
 RECORD_TYPES: tuple[type[Record], ...] = (
     Span, Draft, Article, Story, Reuse, Quote, QuoteVariant, QuoteCluster, EntityMention,
     Entity, Claim, ClaimGroup, Contradiction, FramingSignal, TimelineEvent, DigestSentence,
-    Digest, Issue,
+    Digest, CoverageRow, CoverageMatrix, SourceCitation, CardFact, OutletCard, Issue,
 )

@@ -240,6 +240,7 @@ def hand_built(example_dir: Path) -> Corpus:
     _claims(corpus, story)
     _derived(corpus, story)
     _entities(corpus)
+    _recompute_coverage(corpus)
     corpus.provided |= {
         "articles",
         "stories",
@@ -307,4 +308,14 @@ def add_hostile_article(corpus: Corpus) -> Article:
     for dig in corpus.digests:
         if dig.story_id == story.id:
             dig.sentences.append(DigestSentence(text[script.start : script.end], [script, img], "disputed"))
+    _recompute_coverage(corpus)
     return art
+
+
+def _recompute_coverage(corpus: Corpus) -> None:
+    """The stored comparison covers the articles added by hand, as a run over them would."""
+    from parallax.options import Options
+    from parallax.stages.coverage import Coverage
+
+    Coverage(Options.build())(corpus)
+    corpus.provided |= {"coverage", "outlet_cards"}

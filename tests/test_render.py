@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import base64
+import copy
 import hashlib
 import html
 import re
-import sys
 from html.parser import HTMLParser
 
 import pytest
@@ -196,10 +196,11 @@ def test_outlet_keeps_its_colour_everywhere(corpus, report):
     assert all(len(v) == 1 for k, v in by_label.items() if k in labels)
 
 
-def test_cards_fall_back_without_compare(corpus, monkeypatch):
-    monkeypatch.setitem(sys.modules, "parallax.compare", None)
-    report = to_html(corpus)
-    assert "not available" in report
+def test_cards_fall_back_where_no_comparison_is_stored(corpus):
+    bare = copy.copy(corpus)
+    bare.outlet_cards = []
+    report = to_html(bare)
+    assert "No outlet comparison is stored" in report
     assert all(esc(a.label) in report for a in corpus.articles)
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from ..records import Span
+from ..records import KIND_ORDER, CoverageMatrix
 
 if TYPE_CHECKING:
     from .view import Cite, Context
@@ -23,7 +23,6 @@ SECTION_TITLES = {
     "partial": "Reported by only some outlets",
     "disputed": "Disputed between outlets",
 }
-KIND_ORDER = {"consensus": 0, "shared": 1, "exclusive": 2, "off-topic": 3}
 
 
 @dataclass(slots=True)
@@ -147,36 +146,17 @@ def digest(ctx: Context) -> list[DigestSection]:
     ]
 
 
-def _coverage(ctx: Context) -> tuple[list[str], list[tuple[str, str, dict[str, list[Span]]]]]:
-    """(outlets, rows of (text, kind, outlet -> claim spans)) from compare.py, or from the claim groups."""
-    try:
-        from ..compare import coverage_matrix
-    except ImportError:  # compare.py is optional: derive the same rows from the claim groups
-        return _coverage_from_groups(ctx)
-    m = coverage_matrix(ctx.corpus, ctx.story)
-    return m.outlets, [(r.text, r.kind, r.cells) for r in m.rows]
-
-
-def _coverage_from_groups(ctx: Context) -> tuple[list[str], list[tuple[str, str, dict[str, list[Span]]]]]:
-    claims = {c.id: c for c in ctx.corpus.claims}
-    rows = []
-    for group in ctx.corpus.claim_groups:
-        if group.story_id == ctx.story.id:
-            cells: dict[str, list[Span]] = defaultdict(list)
-            for cid in group.claim_ids:
-                if cid in claims:
-                    cells[ctx.outlet(claims[cid].span.article_id)].append(claims[cid].span)
-            rows.append((group.text, group.kind, dict(cells)))
-    rows.sort(key=lambda r: (KIND_ORDER.get(r[1], 9), -len(r[2])))
-    return sorted(ctx.colour), rows
+def _matrix_of(ctx: Context) -> CoverageMatrix | None:
+    return next((m for m in ctx.corpus.coverage if m.story_id == ctx.story.id), None)
 
 
 def matrix(ctx: Context) -> Matrix | None:
-    outlets, rows = _coverage(ctx)
-    if not rows:
+    stored = _matrix_of(ctx)
+    if stored is None or not stored.rows:
         return None
+    outlets = stored.outlets
     out = []
-    for text, kind, cells in rows:
+    for text, kind, cells in ((r.text, r.kind, r.cells) for r in stored.rows):
         line = []
         for outlet in outlets:
             spans = sorted(cells.get(outlet, []))
@@ -334,15 +314,13 @@ def _framing(ctx: Context, article_ids: list[str]) -> list[FramingLine]:
 
 
 def cards(ctx: Context) -> tuple[list[CardView], str]:
-    """Per-outlet cards from compare.outlet_cards, or a plainer card where it is not available."""
-    try:
-        from ..compare import outlet_cards
-    except ImportError:
-        return _fallback_cards(
-            ctx
-        ), "Outlet comparison (parallax.compare) is not available: showing article facts only."
+    """The stored outlet cards, or plainer cards where the run stored none (an older database)."""
+    stored = [c for c in ctx.corpus.outlet_cards if c.story_id == ctx.story.id]
+    if not stored:
+        note = "No outlet comparison is stored for this story: re-run `parallax analyze`."
+        return _fallback_cards(ctx), note
     out = []
-    for card in outlet_cards(ctx.corpus, ctx.story):
+    for card in stored:
         view = CardView(
             card.outlet,
             ctx.colour.get(card.outlet, "ox"),

@@ -1,96 +1,58 @@
-"""Coverage comparison: the claim × outlet matrix and per-outlet summary cards.
+"""Coverage stage: each story's fact x outlet matrix and what each outlet did with the story.
 
-Built from the ``claims``/``claim_groups`` (and, where present, ``mentions``,
-``entities`` and ``quotes``) of a corpus. Every cell and every listed fact
-keeps its spans, so a report can show the sentence in its source.
+Computed once here and stored with the run (the renderers and the web app
+only read it): per story a :class:`~parallax.records.CoverageMatrix` (one row
+per aligned fact, with the claim spans of every outlet that states it) and
+per outlet an :class:`~parallax.records.OutletCard` (headline, lead, the
+facts only it reports, the widely reported facts it leaves out, its quotes,
+the sources it cites, the entities it names and the labels it gives them).
+Every cell and listed fact keeps its spans, so a report can show the
+sentence in its source.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 
-from .pipeline import Corpus
-from .records import Article, Claim, ClaimGroup, Record, Span, Story
-
-
-@dataclass(slots=True)
-class CoverageRow(Record):
-    """One aligned fact: which outlets report it, and where."""
-
-    group_id: str
-    kind: str  # consensus | shared | exclusive | off-topic
-    text: str
-    cells: dict[str, list[Span]] = field(default_factory=dict)  # outlet -> claim spans
-
-    @property
-    def outlets(self) -> list[str]:
-        return sorted(self.cells)
+from ..options import Options
+from ..pipeline import Corpus
+from ..records import (
+    KIND_ORDER,
+    Article,
+    CardFact,
+    CoverageMatrix,
+    CoverageRow,
+    OutletCard,
+    SourceCitation,
+    Span,
+    Story,
+)
 
 
-@dataclass(slots=True)
-class CoverageMatrix(Record):
-    story_id: str
-    outlets: list[str]
-    rows: list[CoverageRow] = field(default_factory=list)
+class Coverage:
+    name = "coverage"
+    requires: tuple[str, ...] = (
+        "articles", "claim_groups", "claims", "entities", "mentions", "quotes", "stories"
+    )
+    provides: tuple[str, ...] = ("coverage", "outlet_cards")
 
-    def consensus(self) -> list[CoverageRow]:
-        return [r for r in self.rows if r.kind == "consensus"]
+    def __init__(self, options: Options):
+        self.options = options
 
-    def exclusive(self, outlet: str | None = None) -> list[CoverageRow]:
-        """Facts only one outlet reports (its additions)."""
-        return [r for r in self.rows if r.kind == "exclusive" and (outlet is None or outlet in r.cells)]
-
-    def omissions(self, outlet: str) -> list[CoverageRow]:
-        """Widely reported (consensus) facts that ``outlet`` does not carry."""
-        return [r for r in self.consensus() if outlet not in r.cells]
-
-    def table(self, width: int = 60) -> str:
-        head = "fact".ljust(width) + " | " + " | ".join(self.outlets)
-        lines = [head, "-" * len(head)]
-        for row in self.rows:
-            marks = " | ".join(("x" if o in row.cells else " ").center(len(o)) for o in self.outlets)
-            lines.append(f"{row.text[: width - 1]:<{width}} | {marks}")
-        return "\n".join(lines)
+    def __call__(self, corpus: Corpus) -> Corpus:
+        index = corpus.by_id()
+        matrices, cards = [], []
+        for story in corpus.stories:
+            matrix = coverage_matrix(corpus, story, index)
+            matrices.append(matrix)
+            cards.extend(outlet_cards(corpus, story, matrix, index))
+        corpus.coverage, corpus.outlet_cards = matrices, cards
+        return corpus
 
 
-@dataclass(slots=True)
-class SourceCitation(Record):
-    """An outlet's attribution of information to another source ("according to Reuters")."""
-
-    source: str
-    span: Span
-    cue: str
-
-
-@dataclass(slots=True)
-class CardFact(Record):
-    group_id: str
-    text: str
-    spans: list[Span] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class OutletCard(Record):
-    """What one outlet did with the story: emphasis, additions, omissions, quotes, sources, labels."""
-
-    outlet: str
-    story_id: str
-    article_ids: list[str]
-    headline: str = ""
-    lead: str = ""
-    lead_span: Span | None = None
-    exclusive: list[CardFact] = field(default_factory=list)
-    omissions: list[CardFact] = field(default_factory=list)
-    quotes: list[str] = field(default_factory=list)  # Quote ids
-    sources: list[SourceCitation] = field(default_factory=list)
-    mentions: dict[str, int] = field(default_factory=dict)  # entity name -> mention count
-    descriptors: dict[str, list[str]] = field(default_factory=dict)  # entity name -> labels used
-
-
-def coverage_matrix(corpus: Corpus, story: Story) -> CoverageMatrix:
-    arts = corpus.story_articles(story)
+def coverage_matrix(corpus: Corpus, story: Story, index: dict[str, Article] | None = None) -> CoverageMatrix:
+    arts = corpus.story_articles(story, index)
     label = {a.id: a.label for a in arts}
     claims = {c.id: c for c in corpus.claims}
     rows = []
@@ -103,14 +65,14 @@ def coverage_matrix(corpus: Corpus, story: Story) -> CoverageMatrix:
             if claim is not None:
                 cells[label.get(claim.span.article_id, claim.span.article_id)].append(claim.span)
         rows.append(CoverageRow(group.id, group.kind, group.text, dict(cells)))
-    order = {"consensus": 0, "shared": 1, "exclusive": 2, "off-topic": 3}
-    rows.sort(key=lambda r: (order.get(r.kind, 4), -len(r.cells), min(min(s) for s in r.cells.values())))
+    rows.sort(key=lambda r: (KIND_ORDER.get(r.kind, 9), -len(r.cells), min(min(s) for s in r.cells.values())))
     return CoverageMatrix(story.id, sorted(set(label.values())), rows)
 
 
-def outlet_cards(corpus: Corpus, story: Story) -> list[OutletCard]:
-    matrix = coverage_matrix(corpus, story)
-    arts = corpus.story_articles(story)
+def outlet_cards(
+    corpus: Corpus, story: Story, matrix: CoverageMatrix, index: dict[str, Article] | None = None
+) -> list[OutletCard]:
+    arts = corpus.story_articles(story, index)
     by_outlet: dict[str, list[Article]] = defaultdict(list)
     for art in arts:
         by_outlet[art.label].append(art)
@@ -138,8 +100,7 @@ def _card(
     ]
     card.quotes = [q.id for q in corpus.quotes if q.article_id in ids]
     for art in arts:
-        doc = corpus.docs.get(art.id)
-        card.sources.extend(cited_sources(art, doc))
+        card.sources.extend(cited_sources(art))
     _entity_summary(corpus, card, set(ids))
     return card
 
@@ -166,7 +127,7 @@ _REPORTED = re.compile(
 )
 
 
-def cited_sources(article: Article, doc: object | None = None) -> list[SourceCitation]:
+def cited_sources(article: Article) -> list[SourceCitation]:
     """Attributions to other news sources: "according to X", "X reported", "state media quoted"."""
     text = article.text
     out = []
@@ -197,8 +158,3 @@ def _trim_source(src: str) -> str:
     if not words or len(words) > 8:
         return ""
     return " ".join(words)
-
-
-def claims_of(corpus: Corpus, group: ClaimGroup) -> list[Claim]:
-    index = {c.id: c for c in corpus.claims}
-    return [index[i] for i in group.claim_ids if i in index]

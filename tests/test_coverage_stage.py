@@ -3,29 +3,33 @@ from __future__ import annotations
 import pytest
 from coverage_helpers import by_file, story_corpus
 
-from parallax.compare import CoverageMatrix, OutletCard, cited_sources, coverage_matrix, outlet_cards
-from parallax.records import Article
+from parallax.records import Article, CoverageMatrix, OutletCard
 from parallax.stages.claims import Claims
+from parallax.stages.coverage import Coverage, cited_sources
 from parallax.stages.entities import Entities
 from parallax.stages.offtopic import OffTopic
+from parallax.stages.quotes import Quotes
 
 
 @pytest.fixture(scope="module")
 def corpus(seed_corpus, options):
     corpus = story_corpus(seed_corpus, options)
-    for stage in (Entities(options), Claims(options), OffTopic(options)):
+    for stage in (Quotes(options), Entities(options), Claims(options), OffTopic(options), Coverage(options)):
         corpus = stage(corpus)
     return corpus
 
 
 @pytest.fixture(scope="module")
 def matrix(corpus):
-    return coverage_matrix(corpus, corpus.stories[0])
+    (found,) = corpus.coverage
+    assert found.story_id == corpus.stories[0].id
+    return found
 
 
 @pytest.fixture(scope="module")
 def cards(corpus):
-    return {c.outlet: c for c in outlet_cards(corpus, corpus.stories[0])}
+    assert all(c.story_id == corpus.stories[0].id for c in corpus.outlet_cards)
+    return {c.outlet: c for c in corpus.outlet_cards}
 
 
 def _label(corpus, key):
@@ -75,6 +79,9 @@ def test_cards_cover_every_outlet(corpus, cards):
         assert card.headline == (art.title or "")
         assert card.lead_span is not None and art.snippet(card.lead_span) == card.lead
         assert any("Khamenei" in name for name in card.mentions)
+        quotes = {q.id: q for q in corpus.quotes}
+        assert all(quotes[q].article_id in card.article_ids for q in card.quotes)
+    assert sum(len(c.quotes) for c in cards.values()) == len(corpus.quotes)
     assert OutletCard.from_dict(cards[_label(corpus, "003")].as_dict()) == cards[_label(corpus, "003")]
 
 
