@@ -8,7 +8,7 @@ TORCH_SPEC ?= torch==2.13.0
 EXAMPLE := examples/iraq-2023-04-29
 OUT ?= out
 
-.PHONY: venv install dev demo test lint bench clean
+.PHONY: venv install dev demo test lint bench train clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ lint: dev
 
 bench: dev
 	$(PY) -m benchmarks.run $(BENCH)
+
+# Refit the shipped models from ../shared/eval (deterministic: the same files on every run).
+train: dev
+	$(PY) -m benchmarks.train_same_fact
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache

@@ -24,19 +24,28 @@ def main(argv: list[str]) -> int:
     if not EVAL.is_dir():
         print(f"evaluation data not found at {EVAL}: set PARALLAX_EVAL_DIR", file=sys.stderr)
         return 1
-    from parallax.eval import basil, coverage, extraction, neus, quotes, stories
+    from parallax.eval import basil, coverage, extraction, neus, people, quotes, stories
+
+    from . import train_same_fact
 
     options = Options.build()
     fast = dataclasses.replace(options, embedder="model2vec")
     runs = [
         ("stories", "Stories (B-cubed)", lambda: stories.evaluate(EVAL, options).table()),
         ("quotes", "Quotes (PolNeAR dev + BASIL)", lambda: quotes.evaluate(EVAL, options).table()),
+        ("people", "Resolved speaker names and quote clusters (BASIL, PolNeAR dev, coverage gold; "
+                   "see docs/people.md)", lambda: people.evaluate(EVAL, options).table()),
         ("basil", "Exclusive claims vs BASIL informational bias",
          lambda: basil.evaluate(EVAL, options).table()),
         ("digest", "Neutral digest vs NeuS roundups (100 test stories)",
          lambda: neus.evaluate(EVAL, options, limit=100).table()),
         ("extraction", "HTML extraction (ScrapingHub benchmark)",
          lambda: "\n".join(f"{k}: {v}" for k, v in extraction.evaluate(EVAL / "extraction").items())),
+        ("facts", "Same-fact model held out: leave-one-story-out over the coverage gold (minilm; "
+                  "benchmarks/train_same_fact.py, docs/facts.md)",
+         lambda: train_same_fact.held_out_section("minilm")),
+        ("facts", "Same-fact model held out, model2vec",
+         lambda: train_same_fact.held_out_section("model2vec")),
         ("coverage", "Coverage vs fact-level gold (minilm; see docs/coverage.md)",
          lambda: coverage.evaluate(EVAL / "coverage", options).table()),
         ("coverage", "Coverage vs fact-level gold, model2vec (the embedder tests/test_gate_coverage.py pins)",

@@ -190,11 +190,12 @@ class Quote(Record):
     span: Span
     text: str
     kind: str = "direct"  # direct | indirect | mixed
-    speaker: str | None = None
+    speaker: str | None = None  # the name shown: the full name of the entity the text points to
     speaker_span: Span | None = None
     cue: str | None = None
     cue_span: Span | None = None
     via: str | None = None
+    speaker_id: str | None = None  # the speaker's Entity id, where the people model resolved one
 
 
 @dataclass(slots=True)
@@ -235,40 +236,74 @@ class Entity(Record):
     def merged(self, other: Entity) -> Entity:
         """One record with both records' evidence (chunks, partitions or runs each see part of it).
 
-        The name and label stay this record's; neither record is changed.
+        The name is the better of the two by :func:`name_rank`, so which chunk or run saw the entity
+        first does not change it; the label stays this record's; neither record is changed.
         """
+        name = min(self.name, other.name, key=name_rank)
         return Entity(
             id=self.id,
-            name=self.name,
+            name=name,
             label=self.label,
-            aliases=sorted((set(self.aliases) | set(other.aliases)) - {self.name}),
+            aliases=sorted((set(self.aliases) | set(other.aliases) | {self.name, other.name}) - {name}),
             # Keyed by article id: a re-analysed article's labels replace its old ones.
             descriptors={**self.descriptors, **other.descriptors},
         )
 
 
+def name_rank(name: str) -> tuple[bool, int, str]:
+    """Order of preference among one entity's names: not shouted (a dateline's WASHINGTON), fuller, then
+    alphabetical, a total order so merging in any order gives the same name."""
+    return (name.isupper(), -len(name.split()), name)
+
+
 @dataclass(slots=True)
 class Claim(Record):
+    """One proposition of an article: a clause-level statement, its attribution unwrapped.
+
+    ``span`` is the whole proposition ("Y, X said"), ``content`` the fact
+    alone (Y) and ``source`` who it is attributed to (X). ``status`` is the
+    alignment's decision: shared (another outlet states it), exclusive (no
+    other outlet does) or uncertain; ``best`` its strongest P(same fact)
+    against another outlet.
+    """
+
     id: str
     span: Span
     text: str
     group_id: str | None = None
+    content: Span | None = None
+    sentence: Span | None = None
+    source: str | None = None
+    source_span: Span | None = None
+    cue: str | None = None
+    status: str = ""
+    best: float = 0.0
 
 
-# Claim group kinds, in the order a report lists them: reported by at least half of the
-# story's outlets, by two or more, by one only, undecided (shown as neither), not about the story.
-GROUP_KINDS: tuple[str, ...] = ("consensus", "shared", "exclusive", "uncertain", "off-topic")
+# Claim group kinds, in the order a report lists them: reported by at least half of the story's
+# outlets and by two or more (the others do not report it), reported by two or more while whether
+# some others do is undecided, by one outlet only, undecided (shown as neither), not about the story.
+GROUP_KINDS: tuple[str, ...] = ("consensus", "shared", "reported", "exclusive", "uncertain", "off-topic")
 KIND_ORDER: dict[str, int] = {kind: n for n, kind in enumerate(GROUP_KINDS)}
 
 
 @dataclass(slots=True)
 class ClaimGroup(Record):
+    """Claims of one story that state the same fact, and what that says about each outlet.
+
+    ``omitted_by``: outlets that have no plausible match (they leave the fact
+    out); ``uncertain``: absent outlets the alignment cannot decide about.
+    """
+
     id: str
     story_id: str
     claim_ids: list[str]
     article_ids: list[str]
-    kind: str = "shared"  # consensus | shared | exclusive | off-topic
+    kind: str = "shared"  # one of GROUP_KINDS
     text: str = ""
+    confidence: float = 0.0  # mean P(same fact) over the members' cross-article pairs
+    omitted_by: list[str] = field(default_factory=list)
+    uncertain: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -306,7 +341,7 @@ class TimelineEvent(Record):
 class DigestSentence(Record):
     text: str
     citations: list[Span]
-    section: str = "consensus"  # consensus | partial | disputed
+    section: str = "consensus"  # consensus | partial | other | disputed
 
 
 @dataclass(slots=True)
@@ -320,9 +355,12 @@ class CoverageRow(Record):
     """One aligned fact: which outlets report it, and where."""
 
     group_id: str
-    kind: str  # consensus | shared | exclusive | off-topic
+    kind: str  # one of GROUP_KINDS
     text: str
     cells: dict[str, list[Span]] = field(default_factory=dict)  # outlet -> claim spans
+    omitted_by: list[str] = field(default_factory=list)  # outlets that leave the fact out
+    uncertain: list[str] = field(default_factory=list)  # outlets the alignment cannot decide about
+    confidence: float = 0.0
 
     @property
     def outlets(self) -> list[str]:
@@ -343,8 +381,8 @@ class CoverageMatrix(Record):
         return [r for r in self.rows if r.kind == "exclusive" and (outlet is None or outlet in r.cells)]
 
     def omissions(self, outlet: str) -> list[CoverageRow]:
-        """Widely reported (consensus) facts that ``outlet`` does not carry."""
-        return [r for r in self.consensus() if outlet not in r.cells]
+        """Facts other outlets report that ``outlet`` leaves out (only where the alignment is sure)."""
+        return [r for r in self.rows if outlet in r.omitted_by]
 
     def table(self, width: int = 60) -> str:
         head = "fact".ljust(width) + " | " + " | ".join(self.outlets)

@@ -61,7 +61,7 @@ def test_consensus_first_most_widely_reported_first(digested):
     digest = digested.digests[0]
     sections = [s.section for s in digest.sentences]
     assert sections[0] == "consensus"
-    order = {"consensus": 0, "partial": 1, "disputed": 2}
+    order = {"consensus": 0, "partial": 1, "other": 2, "disputed": 3}
     assert [order[s] for s in sections] == sorted(order[s] for s in sections)
     labels = {a.id: a.label for a in digested.articles}
     consensus = [s for s in digest.sentences if s.section == "consensus"]
@@ -72,17 +72,18 @@ def test_consensus_first_most_widely_reported_first(digested):
 
 def test_citations_are_the_supporting_claims(digested):
     groups = {g.id: g for g in digested.claim_groups}
-    claims_by_span = {c.span: c for c in digested.claims}
     for sentence in digested.digests[0].sentences:
         if sentence.section == "disputed":
             continue
-        cited = [claims_by_span[s] for s in sentence.citations]
-        assert len({c.group_id for c in cited}) == 1
-        group = groups[cited[0].group_id]
-        members = [c for c in digested.claims if c.group_id == group.id]
-        assert sorted(sentence.citations) == sorted(c.span for c in members)
+        # Each citation is the sentence holding one claim of one group, and every claim's is cited.
+        holders = [{c.group_id for c in digested.claims if c.sentence == s} for s in sentence.citations]
+        cited = sorted(sentence.citations)
+        exact = [g for g in set.intersection(*holders)
+                 if sorted({c.sentence for c in digested.claims if c.group_id == g}) == cited]
+        assert exact, sentence.text
+        group = groups[exact[0]]
         if sentence.section == "partial":
-            assert group.kind in ("shared", "exclusive")
+            assert group.kind in ("shared", "reported", "exclusive")
 
 
 def test_partial_and_disputed_sections(digested):
@@ -158,3 +159,14 @@ def test_digest_text_joins_sections(digested):
     digest = digested.digests[0]
     assert digest_text(digest, ("consensus",)).startswith(digest.sentences[0].text)
     assert len(digest_text(digest)) > len(digest_text(digest, ("consensus",)))
+
+
+def test_undecided_leads_are_stated_without_a_claim_about_other_outlets(digested):
+    """An "other" sentence cites one article only and is one of its uncertain groups' sentences."""
+    uncertain = {c for g in digested.claim_groups if g.kind == "uncertain" for c in g.claim_ids}
+    sentences = {c.sentence for c in digested.claims if c.id in uncertain}
+    others = [s for d in digested.digests for s in d.sentences if s.section == "other"]
+    assert others, "the seed story has undecided leads"
+    for sentence in others:
+        assert len({c.article_id for c in sentence.citations}) == 1
+        assert set(sentence.citations) <= sentences

@@ -10,6 +10,7 @@ import pytest
 
 from parallax.framing.lexicon import LexiconError, load_lexicon, read_lexicon_file
 from parallax.pipeline import Corpus
+from parallax.stages.entities import Entities
 from parallax.stages.framing import Framing
 from parallax.stages.parse import Parse
 
@@ -18,7 +19,7 @@ from parallax.stages.parse import Parse
 def framed(seed_corpus, options):
     # Hashing embeddings keep the sub-topic clustering fast here; the default model is used in the CLI.
     opts = options.replace(embedder="hashing")
-    corpus = Parse(opts)(Corpus(articles=list(seed_corpus.articles)))
+    corpus = Entities(opts)(Parse(opts)(Corpus(articles=list(seed_corpus.articles))))
     return Framing(opts)(corpus)
 
 
@@ -95,14 +96,22 @@ def test_headline_focus_compares_headline_with_lead(framed):
 def test_tone_only_counts_sentences_naming_the_actor(framed):
     tones = _by_kind(framed, "tone")
     assert tones
-    texts = {a.id: a.text for a in framed.articles}
+    names = {e.id: e.name for e in framed.entities}
     for sig in tones:
         assert -1.0 <= sig.score <= 1.0
-        key = sig.label.split()[-1].lower()
         for span in sig.spans:
-            assert key in texts[span.article_id][span.start : span.end].lower()
+            # The sentence names the actor: a mention the people model linked to it lies inside.
+            inside = {names[m.entity_id] for m in framed.mentions
+                      if m.span.article_id == span.article_id and span.start <= m.span.start
+                      and m.span.end <= span.end}
+            assert sig.label in inside
     actors = {s.label for s in tones}
-    assert any("Khamenei" in a for a in actors)
+    assert "Ali Khamenei" in actors
+    # "the Leader" (an Iranian outlet's name for him) is Khamenei too, so its sentences count.
+    texts = {a.id: a.text for a in framed.articles}
+    leader = [s for s in tones if s.label == "Ali Khamenei"
+              for sp in s.spans if "the Leader" in texts[sp.article_id][sp.start : sp.end]]
+    assert leader
     # Tone toward one actor differs between outlets: it is a per-article measure.
     per_actor = defaultdict(set)
     for sig in tones:

@@ -33,10 +33,14 @@ def test_exclusive_claims_find_informational_bias(eval_dir, options):
     result = evaluate(eval_dir, options, limit=TRIPLETS)
     assert isinstance(result, BasilEval)
     assert result.triplets == TRIPLETS and result.inf_spans > 30
-    # Measured on this sample with minilm: recall 0.745, precision 0.143, base rate 0.122
-    # (all 53 triplets: recall 0.734, precision 0.149, base rate 0.140).
-    assert result.recall >= 0.68
-    assert result.precision >= 0.12
+    # Measured on this sample with minilm: recall 0.073, precision 0.104 (48 exclusive claims), base rate
+    # 0.096; all 53 triplets with model2vec: recall 0.117, precision 0.163 (520), base rate 0.122. Since
+    # the same-fact model, "exclusive" is said only when no other outlet is likely to state the fact (0.88
+    # strict precision on the coverage gold), so far fewer claims are exclusive than before (recall was
+    # 0.745 when nearly every unmatched sentence was); most informational-bias spans lie in sentences the
+    # report now leaves "uncertain". The lift over the base rate rose (1.06 -> 1.34 on all 53).
+    assert result.recall >= 0.05
+    assert result.precision >= 0.09
     # Exclusive claims must be at least as likely as any claim to carry informational bias.
     assert result.precision >= result.base_rate
     assert "recall" in result.table()

@@ -53,16 +53,25 @@ def test_coverage_floors(runs):
     assert m["covered"] >= 0.97
     assert m["in_story"] >= 0.95  # each story's articles are grouped together
     assert m["n"]["pairs_gold"] > 1000 and m["n"]["excl_gold"] > 400 and m["n"]["omit_gold"] > 300
-    # Measured with model2vec over all 21 stories: pairs P 0.152 R 0.388 F1 0.218; exclusive strict 0.575,
-    # lenient 0.791, recall 0.598; omission P 0.496 R 0.361; leak 2 (minilm: P 0.63 R 0.24, docs/coverage.md).
-    assert m["pair_p"] >= 0.13
-    assert m["pair_r"] >= 0.34
-    assert m["pair_f1"] >= 0.19
-    assert m["excl_strict"] >= 0.52
-    assert m["excl_lenient"] >= 0.74
-    assert m["excl_r"] >= 0.54
-    assert m["omit_p"] >= 0.42
-    assert m["omit_r"] >= 0.31
+    # Measured with model2vec over all 21 stories (the shipped same-fact model is fitted on them, so these
+    # are in-sample; the held-out figures are benchmarks/train_same_fact.py's leave-one-story-out ones,
+    # docs/facts.md): pairs P 0.799 R 0.283 F1 0.418; exclusive strict 0.879 (173 calls), lenient 0.948,
+    # recall 0.196; omission P 0.962 (26 calls) R 0.094; contradictions 2 of 2 right (13 in the gold);
+    # nothing flagged off-topic; leak 2. Precision is what is pinned; recall floors only catch a collapse.
+    assert m["pair_p"] >= 0.72
+    assert m["pair_r"] >= 0.22
+    assert m["pair_f1"] >= 0.35
+    assert m["excl_strict"] >= 0.80
+    assert m["excl_lenient"] >= 0.88
+    assert m["excl_r"] >= 0.14
+    assert m["n"]["excl_n"] >= 120
+    assert m["omit_p"] >= 0.85
+    assert m["n"]["omit_n"] >= 15
+    # A wrong contradiction costs more than a missing one: at most one false, when any is claimed.
+    for claimed, precision in (("contra_n", "contra_p"), ("off_n", "off_p")):
+        share = m[precision] if m["n"][claimed] else 0.0  # no claim: no precision (NaN or None)
+        wrong = m["n"][claimed] - round(share * m["n"][claimed])
+        assert wrong <= 1, (claimed, m["n"][claimed], m[precision])
     assert m["leak"] <= 4
 
 

@@ -48,17 +48,19 @@ def test_brat_offsets_index_the_text(eval_dir):
 @pytest.mark.slow
 def test_quote_gate(eval_dir, options):
     result = evaluate(eval_dir, options, split="dev")
-    # Measured 2026-11 (dev, first annotator): speech-cue attributions overlap P 0.946 R 0.810
-    # F1 0.873, speaker 0.926; all attributions overlap F1 0.628 (PolNeAR also labels
-    # "rallied over", "was fined", … as attributions); speech recall direct 0.985, mixed 0.899,
-    # indirect 0.671. BASIL quote spans: recall 0.904, named-speaker accuracy 0.671.
+    # Measured 2026-12 (dev, first annotator): speech-cue attributions overlap P 0.946 R 0.810
+    # F1 0.873, speaker 0.934 (0.926 before the people model resolved speakers); all attributions
+    # overlap F1 0.627 (PolNeAR also labels "rallied over", "was fined", … as attributions),
+    # speaker 0.884; speech recall direct 0.985, mixed 0.899, indirect 0.671. BASIL quote spans:
+    # recall 0.899, named-speaker accuracy 0.730 (0.667 before; by its last-word rule, groups
+    # included: tests/test_gate_people.py has the resolved-name figures).
     assert result.speech.overlap_f1 >= 0.85
-    assert result.speech.speaker_accuracy >= 0.90
+    assert result.speech.speaker_accuracy >= 0.91
     assert result.all.overlap_p >= 0.92
-    assert result.all.speaker_accuracy >= 0.85
+    assert result.all.speaker_accuracy >= 0.86
     assert result.recall_by_kind["direct"] >= 0.96
     assert result.recall_by_kind["mixed"] >= 0.88
     assert result.recall_by_kind["indirect"] >= 0.64
     assert result.basil is not None
     assert result.basil.recall >= 0.88
-    assert result.basil.speaker_accuracy >= 0.63
+    assert result.basil.speaker_accuracy >= 0.69

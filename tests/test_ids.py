@@ -63,8 +63,8 @@ def test_each_text_is_embedded_once_per_run(seed_corpus, options):
     _run(seed_corpus, options.replace(embedder="hashing"), seed_corpus.articles, shared)
     assert inner.texts, "the analysis embeds claims, topics and quotes"
     assert len(inner.texts) == len(set(inner.texts)), "a text was encoded twice"
-    # Claims, off-topic and framing's topics ask for the same sentences.
-    assert shared.encoded == len(inner.texts) and shared.requested >= 1.5 * shared.encoded
+    # Off-topic and framing's topics ask for the same sentences, claims for some of them.
+    assert shared.encoded == len(inner.texts) and shared.requested >= 1.25 * shared.encoded
 
 
 def test_the_cache_returns_what_the_embedder_would():

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from parallax.records import Quote, Span, Story
+from parallax.stages.entities import Entities
 from parallax.stages.parse import Parse
 from parallax.stages.quote_clusters import QuoteClusters, cluster, split_utterances, word_diff
 from parallax.stages.quotes import Quotes
@@ -19,7 +20,7 @@ def clustered(seed_corpus, options):
     corpus.docs, corpus.quotes, corpus.quote_clusters = {}, [], []
     corpus.stories = [Story(id="s1", article_ids=[a.id for a in corpus.articles])]
     corpus.provided = corpus.provided | {"stories"}
-    corpus = QuoteClusters(options)(Quotes(options)(Parse(options)(corpus)))
+    corpus = QuoteClusters(options)(Entities(options)(Quotes(options)(Parse(options)(corpus))))
     return corpus
 
 

@@ -8,10 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from parallax.people import article_people
+from parallax.people.names import strip_titles
 from parallax.quoting.extract import extract
 from parallax.quoting.marks import find_segments, strip_marks
-from parallax.quoting.speakers import strip_titles
 from parallax.records import Article
+from parallax.stages.entities import Entities
 from parallax.stages.parse import Parse
 from parallax.stages.quotes import Quotes
 
@@ -20,7 +22,8 @@ from parallax.stages.quotes import Quotes
 def quoted(seed_corpus, options):
     corpus = copy.copy(seed_corpus)
     corpus.docs, corpus.quotes = {}, []
-    corpus = Quotes(options)(Parse(options)(corpus))
+    # The people model (the Entities stage) turns each speaker phrase into the name shown.
+    corpus = Entities(options)(Quotes(options)(Parse(options)(corpus)))
     return corpus
 
 
@@ -36,7 +39,10 @@ def _find(quotes, words):
 
 def _one(nlp, text):
     article = Article(id="t", source="t", paragraphs=text.split("\n\n"))
-    return extract(article, nlp(article.text))
+    doc = nlp(article.text)
+    quotes = extract(article, doc)
+    article_people(article, doc).attribute(quotes)
+    return quotes
 
 
 def test_segments_every_mark_style():
@@ -172,14 +178,17 @@ def test_pronoun_passes_over_a_person_titled_otherwise(nlp):
     assert "Brennan" in found.values()
 
 
-def test_title_on_a_shared_surname_marks_nobody(nlp):
-    """"Mr Jackson" cannot tell which Jackson is meant when two are named: no gender for either."""
-    from parallax.quoting.speakers import collect_mentions
-
+def test_title_on_a_shared_surname_picks_the_person_of_that_gender(nlp):
+    """"Mr Jackson", with a Michael and a Katherine Jackson named, is the man; Ms Okoye is a woman."""
     text = (
         "Michael Jackson arrived at court on Monday with his mother, Katherine Jackson. "
         "Mr Jackson denies the charges. Ms Okoye, the prosecutor, spoke next."
     )
-    genders = {m.name: m.gender for m in collect_mentions(nlp(text))}
-    assert genders["Katherine Jackson"] is None and genders["Michael Jackson"] is None
+    article = Article(id="t", source="t", paragraphs=[text])
+    people = article_people(article, nlp(text))
+    genders = {p.name: p.gender for p in people.entities.values() if p.kind == "PERSON"}
     assert genders["Okoye"] == "f"
+    # The mother is named by her relation to him ("his mother, Katherine Jackson"): a woman.
+    assert genders["Katherine Jackson"] == "f"
+    mister = next(m for p in people.entities.values() for m in p.mentions if m.text == "Jackson")
+    assert mister.entity == "PERSON|michael jackson"

@@ -138,11 +138,20 @@ def test_saving_an_entity_again_merges_its_evidence(any_store):
     second.entities = [new]
     any_store.save(second)
     ent = _stored_entity(any_store, "person:ada")
-    assert (ent.name, ent.label) == ("Ada Lovelace", "PERSON")  # the stored name wins, as in analyze
-    assert ent.aliases == ["Countess Lovelace", "Lovelace"]
+    assert (ent.name, ent.label) == ("Ada Lovelace", "PERSON")  # the stored label stays, as in analyze
+    assert ent.aliases == ["Countess Lovelace", "Lady Lovelace", "Lovelace"]  # the other name is kept
     # Descriptors are per article: a re-analysed article's labels replace its stored ones.
     assert ent.descriptors == {"a0": ["writer"], "a1": ["countess"]}
     assert new.aliases == ["Ada Lovelace", "Countess Lovelace"]  # the caller's record is untouched
+
+
+def test_an_entitys_name_does_not_depend_on_which_record_came_first():
+    shouted = Entity("place:washington", "WASHINGTON", "GPE", [], {"a0": []})
+    plain = Entity("place:washington", "Washington", "GPE", [], {"a1": []})
+    fuller = Entity("place:washington", "Washington D.C.", "GPE", [], {"a2": []})
+    assert shouted.merged(plain).name == plain.merged(shouted).name == "Washington"  # a dateline's caps lose
+    assert plain.merged(fuller).name == fuller.merged(plain).name == "Washington D.C."
+    assert shouted.merged(plain).merged(fuller).aliases == ["WASHINGTON", "Washington"]
 
 
 def test_one_entity_twice_in_a_save_keeps_both_records_evidence(any_store):

@@ -34,7 +34,7 @@ from ..stages.parse import Parse
 from .metrics import prf
 
 SPLIT_DIR = Path("data") / "naacl2022_lrc_roundup_random_order_probe"
-SECTIONS = ("consensus", "partial")
+SECTIONS = ("consensus", "partial", "other")
 _TOKEN = re.compile(r"[a-z0-9]+")
 _BLOCK = re.compile(r"TITLE=>\s*(?P<title>.*?)\s*ARTICLE=>\s*(?P<body>.*)", re.DOTALL)
 

@@ -304,11 +304,11 @@ def mark_speech(gold: list[GoldQuote], docs: dict[str, Any]) -> None:
 
 
 def _extract(articles: list[Article], options: Options) -> tuple[list[Quote], dict[str, Any]]:
-    from ..pipeline import Corpus
-    from ..stages.parse import Parse
-    from ..stages.quotes import Quotes
+    """Parse, Quotes and Entities (which resolves the speakers), each article a story of its own."""
+    from ..records import Story
+    from .people import attribute
 
-    corpus = Quotes(options)(Parse(options)(Corpus(articles=list(articles))))
+    corpus = attribute(articles, [Story(id=a.id, article_ids=[a.id]) for a in articles], options)
     return corpus.quotes, corpus.docs
 
 
@@ -348,7 +348,7 @@ def load_basil(path: Path) -> tuple[list[Article], list[tuple[str, str, str]]]:
     return articles, spans
 
 
-def _locate(text: str, snippet: str) -> tuple[int, int] | None:
+def locate(text: str, snippet: str) -> tuple[int, int] | None:
     """Where an annotation's text lies in the article (BASIL offsets are per sentence)."""
     for probe in (snippet.strip(), strip_marks(snippet).strip(" ,.")):
         i = text.find(probe) if probe else -1
@@ -377,7 +377,7 @@ def evaluate_basil(path: Path, options: Options, limit: int | None = None) -> Ba
     result = BasilScores(articles=len(articles), spans=len(spans))
     hits = named = right = 0
     for aid, snippet, label in spans:
-        where = _locate(texts[aid], snippet)
+        where = locate(texts[aid], snippet)
         if where is None:
             continue
         result.located += 1

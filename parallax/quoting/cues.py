@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .speakers import wordset
+from ..people.names import wordset
 
 SPEECH_VERBS = wordset(
     """

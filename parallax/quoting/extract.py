@@ -6,6 +6,11 @@ clause contains quoted words. A quoted stretch not inside such a clause gives
 a direct quote, credited to the nearest cue next to it; without one, a full
 sentence in quotation marks continues the previous speaker (quotes split
 around the verb, or carried on in the next paragraph).
+
+A quote gets its speaker *phrase* here (``speaker_span``: the cue's subject,
+"he", "the minister", "Iran's Supreme Leader Ali Khamenei"); the people model
+(:mod:`parallax.people`, run by the Entities stage) turns it into the name
+shown and the speaker's entity id.
 """
 
 from __future__ import annotations
@@ -14,21 +19,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..people.mentions import noun_phrase
+from ..people.names import PRONOUNS, strip_titles
 from ..records import Article, Quote, Span
 from .cues import Cue, find_cues, is_media
 from .marks import Segment, find_segments
-from .speakers import (
-    PERSON_PRONOUNS,
-    PRONOUNS,
-    TITLES,
-    Mention,
-    canonical,
-    collect_mentions,
-    noun_phrase,
-    pronoun_gender,
-    resolve,
-    strip_titles,
-)
 
 _TRIM = " \t\n,;:—–-"
 _TITLE_CUES = frozenset({"on", "in", "of", "at", "from", "by", "call", "title", "dub", "name", "headline"})
@@ -64,11 +59,13 @@ def extract(article: Article, doc: Any) -> list[Quote]:
     text = article.text
     segments = find_segments(text)
     cues = [c for c in find_cues(doc) if not _in_segment(segments, doc[c.cue].idx)]
+    for c in cues:
+        if c.speaker >= 0 and _in_segment(segments, doc[c.speaker].idx):
+            c.speaker = _subject_outside(doc, c, segments)
     found, used = _clause_quotes(text, doc, cues, segments)
     found += _direct_quotes(text, doc, cues, [s for s in segments if s not in used])
     found += _block_quotes(text, doc, cues, segments)
     found.sort(key=lambda f: f.start)
-    mentions = collect_mentions(doc)
     quotes: list[Quote] = []
     seen: set[int] = set()
     previous: _Found | None = None
@@ -76,7 +73,7 @@ def extract(article: Article, doc: Any) -> list[Quote]:
         if item.start in seen:
             continue
         seen.add(item.start)
-        _attribute(item, doc, mentions, previous, text)
+        _attribute(item, doc, previous, text)
         quotes.append(_record(article.id, text, doc, item))
         previous = item
     return quotes
@@ -84,6 +81,28 @@ def extract(article: Article, doc: Any) -> list[Quote]:
 
 def _in_segment(segments: list[Segment], pos: int) -> bool:
     return any(s.inner_start <= pos < s.inner_end for s in segments)
+
+
+def _subject_outside(doc: Any, cue: Cue, segments: list[Segment]) -> int:
+    """The speaker of '“…,” Ramos, 58, told AFP' when the parser took a word of the quote as the
+    subject: the first noun between the closing mark and the cue verb, else none."""
+    verb = doc[cue.cue]
+    seg = None
+    for s in segments:
+        if s.end <= verb.idx:
+            seg = s
+    if seg is None:
+        return -1
+    for tok in doc[verb.sent.start : cue.cue]:
+        if tok.idx < seg.end or tok.is_punct:
+            continue
+        if tok.pos_ in ("PROPN", "NOUN", "PRON"):
+            while tok.dep_ in ("compound", "flat") and tok.head.i < cue.cue and tok.head.i > tok.i:
+                tok = tok.head
+            return int(tok.i)
+        if tok.pos_ not in ("DET", "ADJ", "NUM"):
+            break
+    return -1
 
 
 def _clause_quotes(
@@ -205,6 +224,8 @@ def _adjacent_cue(text: str, doc: Any, cues: list[Cue], seg: Segment, fragment: 
     para_end = len(text) if para_end < 0 else para_end
     after_tok = doc.char_span(seg.end, para_end, alignment_mode="expand") if seg.end < para_end else None
     after = [c for c in cues if seg.end <= doc[c.cue].idx < para_end]
+    if fragment and _names_a_title(doc, seg.start):
+        return None  # 'on NBC's "Today" show, according to TIME': a title, not speech
     if after_tok is not None and after:
         first = after[0]
         stop = _next_sentence_or_quote(text, seg.end, para_end)
@@ -271,49 +292,26 @@ def _prefer_person(doc: Any, cues: list[Cue]) -> Cue:
     return main
 
 
-def _attribute(item: _Found, doc: Any, mentions: list[Mention], previous: _Found | None, text: str) -> None:
+def _attribute(item: _Found, doc: Any, previous: _Found | None, text: str) -> None:
+    """The speaker phrase of a quote: its cue's subject, else the previous quote's (a continued quote).
+
+    ``speaker`` is the phrase as written; :mod:`parallax.people` resolves it to a name and an entity.
+    """
     cue = item.cue
     if cue is None or cue.speaker < 0:
-        if previous is not None and previous.speaker and _close(text, previous.end, item.start):
+        if previous is not None and previous.speaker_span and _close(text, previous.end, item.start):
             item.speaker, item.speaker_span = previous.speaker, previous.speaker_span
         return
     head = doc[cue.speaker]
     lo, hi = noun_phrase(head)
-    span = (doc[lo].idx, doc[hi].idx + len(doc[hi]))
-    item.speaker_span = span
-    item.speaker = _name(doc, head, lo, hi, mentions)
-    for m in mentions:
-        if span[0] <= m.start < span[1]:
-            m.speaker = True
+    item.speaker_span = (doc[lo].idx, doc[hi].idx + len(doc[hi]))
+    phrase = strip_titles(doc[lo : hi + 1].text)
+    item.speaker = None if phrase.lower() in PRONOUNS else phrase or None
 
 
 def _close(text: str, end: int, start: int) -> bool:
     """Whether a cue-less quote at ``start`` can continue the quote ending at ``end``."""
     return start - end >= 0 and text.count("\n\n", end, start) <= 1 and start - end < 600
-
-
-def _name(doc: Any, head: Any, lo: int, hi: int, mentions: list[Mention]) -> str | None:
-    names = [m.name for m in mentions]
-    for ent in doc.ents:
-        inside = ent.start <= head.i < ent.end or (lo <= ent.start and ent.end - 1 <= hi)
-        if inside and ent.label_ == "PERSON":
-            return canonical(strip_titles(ent.text), names)
-    word = head.lower_
-    if head.pos_ == "PROPN" and lo == hi:
-        # A bare surname the tagger did not label ("Fox said"): the person named so earlier.
-        known = canonical(head.text, names)
-        if known != head.text:
-            return known
-    if word in PERSON_PRONOUNS:
-        hit = resolve(mentions, head.idx, gender=pronoun_gender(word))
-        return hit.name if hit is not None else None
-    if word in PRONOUNS:
-        return None
-    if head.pos_ == "NOUN" or head.lower_ in TITLES:
-        hit = resolve(mentions, head.idx, role=head.lemma_.lower())
-        if hit is not None and head.lemma_.lower() in hit.roles:
-            return hit.name
-    return strip_titles(doc[lo : hi + 1].text) or None
 
 
 def _record(article_id: str, text: str, doc: Any, item: _Found) -> Quote:

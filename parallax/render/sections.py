@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 SECTION_TITLES = {
     "consensus": "Reported across outlets",
     "partial": "Reported by only some outlets",
+    "other": "Also in the coverage (whether other outlets report it is uncertain)",
     "disputed": "Disputed between outlets",
 }
 
@@ -36,7 +37,8 @@ class DigestSection:
 class MatrixRow:
     text: str
     kind: str
-    cells: list[tuple[int, str]]  # per outlet: (number of claims, link to the first or "")
+    # Per outlet: (number of claims, link to the first or "", "uncertain" | "omitted" | "").
+    cells: list[tuple[int, str, str]]
 
 
 @dataclass(slots=True)
@@ -156,14 +158,15 @@ def matrix(ctx: Context) -> Matrix | None:
         return None
     outlets = stored.outlets
     out = []
-    for text, kind, cells in ((r.text, r.kind, r.cells) for r in stored.rows):
+    for row in stored.rows:
         line = []
         for outlet in outlets:
-            spans = sorted(cells.get(outlet, []))
-            line.append((len(spans), ctx.cite(spans[0], "claim").href if spans else ""))
+            spans = sorted(row.cells.get(outlet, []))
+            state = "uncertain" if outlet in row.uncertain else "omitted" if outlet in row.omitted_by else ""
+            line.append((len(spans), ctx.cite(spans[0], "claim").href if spans else "", state))
             for extra in spans[1:]:
                 ctx.cite(extra, "claim")
-        out.append(MatrixRow(text, kind, line))
+        out.append(MatrixRow(row.text, row.kind, line))
     return Matrix([(o, ctx.colour.get(o, "ox")) for o in outlets], out)
 
 

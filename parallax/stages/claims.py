@@ -1,29 +1,37 @@
-"""Claims stage: split articles into claims and align the same fact across outlets.
+"""Claims stage: each article's propositions, aligned across the outlets of its story.
 
-A claim is a sentence of the clean body, or a clause where a long sentence
-joins independent clauses. Claims are embedded and, within each story,
-grouped by average-linkage agglomeration over pairs above
-``options.claim_threshold``. A group's kind says how widely it is reported,
-counting outlets (``Article.label``), not articles: ``consensus`` (at least
-half of the story's outlets and at least two), ``shared`` (two or more),
-``exclusive`` (one outlet).
+A claim is a proposition read off the parse (``parallax.facts``): a clause
+with its own predicate, attribution unwrapped ("Y, X said": the fact is Y,
+from X). Within each story, the same-fact model (fitted on labelled stories,
+``parallax/data/same_fact.json``) scores candidate pairs across articles and
+the alignment decides, precision first:
+
+* claims join a group only when P(same fact) is high against the group's
+  members (average linkage that cannot chain topics together);
+* a group's kind counts outlets (``Article.label``), not articles:
+  ``consensus`` (at least half of the story's outlets, two or more) and
+  ``shared`` (two or more) when every other outlet has no plausible match,
+  i.e. the others leave it out; ``reported`` when two or more outlets state
+  it and some other outlet may or may not (nothing is said of those);
+* a lone claim is ``exclusive`` only when its sentence's best P(same)
+  against every other outlet is low, else ``uncertain`` (shown as neither).
 """
 
 from __future__ import annotations
 
-import itertools
+import functools
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 
+from ..facts import Proposition, propositions
+from ..facts.align import StoryAlignment, align
+from ..facts.features import StoryFacts
+from ..facts.model import DEFAULT_PATH, SameFact
 from ..nlp.embed import Embedder, get_embedder
 from ..options import Options
 from ..pipeline import Corpus
 from ..records import Article, Claim, ClaimGroup, Span, Story, make_id
-
-MIN_WORDS = 4  # shorter "sentences" are subheadings, credits and captions' tails
-LONG_SENTENCE = 40  # tokens; longer sentences are split into independent clauses
 
 
 class Claims:
@@ -37,43 +45,42 @@ class Claims:
 
     def __call__(self, corpus: Corpus) -> Corpus:
         embedder = self.embedder or get_embedder(self.options.embedder)
+        model = same_fact_model(embedder.name)
         claims: list[Claim] = []
         groups: list[ClaimGroup] = []
         index = corpus.by_id()
         for story in corpus.stories:
-            arts = corpus.story_articles(story, index)
-            story_claims = []
-            for art in arts:
-                doc = corpus.docs.get(art.id)
-                if doc is None:
-                    corpus.warn(art.id, "no parse; claims skipped")
-                    continue
-                story_claims.extend(split_claims(art, doc))
-            if not story_claims:
+            arts = [a for a in corpus.story_articles(story, index) if self._parsed(corpus, a)]
+            props = [propositions(a.id, corpus.docs[a.id]) for a in arts]
+            flat = [p for ps in props for p in ps]
+            if not flat:
                 continue
-            vectors = embedder.encode([c.text for c in story_claims])
-            groups.extend(align(story, arts, story_claims, vectors, self.options.claim_threshold))
+            article = np.array([k for k, ps in enumerate(props) for _ in ps], dtype=np.int64)
+            facts = StoryFacts.build(flat, article, [a.text for a in arts], embedder)
+            result = align(facts, [a.label for a in arts], model, story.id)
+            story_claims, story_groups = _records(story, arts, flat, result)
             claims.extend(story_claims)
+            groups.extend(story_groups)
         corpus.claims = claims
         corpus.claim_groups = groups
         return corpus
 
+    @staticmethod
+    def _parsed(corpus: Corpus, article: Article) -> bool:
+        if article.id in corpus.docs:
+            return True
+        corpus.warn(article.id, "no parse; claims skipped")
+        return False
 
-def split_claims(article: Article, doc: Any) -> list[Claim]:
-    """Sentences (or clauses of long sentences) with at least ``MIN_WORDS`` words."""
-    out: list[Claim] = []
-    for sent in doc.sents:
-        for start, end in _clauses(sent):
-            text = doc.text[start:end]
-            # Trim whitespace but keep offsets exact.
-            lead = len(text) - len(text.lstrip())
-            text = text.strip()
-            if sum(1 for w in text.split() if any(c.isalpha() for c in w)) < MIN_WORDS:
-                continue
-            begin = start + lead
-            span = Span(article.id, begin, begin + len(text))
-            out.append(Claim(claim_id(span), span, text))
-    return out
+
+@functools.cache
+def same_fact_model(embedder: str) -> SameFact:
+    """The model fitted on this embedder's vectors (cosines differ in scale between embedders).
+
+    ``parallax/data/same_fact.<embedder>.json`` where one was fitted, else the default (MiniLM) model.
+    """
+    path = DEFAULT_PATH.with_name(f"same_fact.{embedder}.json")
+    return SameFact.load(path if path.is_file() else DEFAULT_PATH)
 
 
 def claim_id(span: Span) -> str:
@@ -86,111 +93,58 @@ def group_id(story_id: str, claim_ids: Sequence[str]) -> str:
     return f"{story_id}:" + make_id("g", *sorted(claim_ids))
 
 
-def _clauses(sent: Any) -> list[tuple[int, int]]:
-    """Char ranges: the sentence, cut at paragraph breaks and, if long, before coordinated clauses."""
-    cuts = [t.idx for t in sent if t.i > sent.start and "\n" in sent.doc[t.i - 1].text_with_ws]
-    if len(sent) > LONG_SENTENCE:
-        for tok in sent:
-            # "..., and <subject> <verb>": a coordinating conjunction joining two clauses with subjects.
-            if tok.dep_ == "cc" and tok.head.dep_ == "ROOT" and tok.i > sent.start + 5:
-                conj = [c for c in tok.head.children if c.dep_ == "conj" and c.i > tok.i]
-                if conj and any(c.dep_ in ("nsubj", "nsubjpass") for c in conj[0].children):
-                    cuts.append(tok.idx)
-    bounds = [sent.start_char, *sorted(set(cuts)), sent.end_char]
-    return [(a, b) for a, b in itertools.pairwise(bounds) if b > a]
+def to_claim(prop: Proposition) -> Claim:
+    return Claim(
+        id=claim_id(prop.span), span=prop.span, text=prop.text, content=prop.content,
+        sentence=prop.sentence, source=prop.source, source_span=prop.source_span, cue=prop.cue,
+    )
 
 
-def align(
-    story: Story, articles: Sequence[Article], claims: Sequence[Claim], vectors: np.ndarray, threshold: float
-) -> list[ClaimGroup]:
-    """Group claims that state the same fact; set each claim's ``group_id``."""
-    clusters = _cluster(vectors, threshold)
-    labels = {a.id: a.label for a in articles}
-    n_outlets = len(set(labels.values()))
+def _records(
+    story: Story, articles: Sequence[Article], props: Sequence[Proposition], result: StoryAlignment
+) -> tuple[list[Claim], list[ClaimGroup]]:
+    """Claims and claim groups of one story from the alignment's groups and statuses."""
+    by_prop = {p.id: to_claim(p) for p in props}
+    status = {s.proposition_id: s for s in result.statuses}
+    n_outlets = len({a.label for a in articles})
     groups = []
-    for members in sorted(clusters, key=min):
-        gid = group_id(story.id, [claims[i].id for i in members])
-        ids = [claims[i].span.article_id for i in members]
-        for i in members:
-            claims[i].group_id = gid
-        outlets = {labels.get(a, a) for a in ids}
-        central = _central(vectors, members)
-        groups.append(
-            ClaimGroup(
-                id=gid,
-                story_id=story.id,
-                claim_ids=[claims[i].id for i in members],
-                article_ids=sorted(set(ids)),
-                kind=group_kind(len(outlets), n_outlets),
-                text=claims[central].text,
-            )
-        )
-    return groups
+    for fg in result.groups:
+        members = [by_prop[p] for p in fg.proposition_ids]
+        for claim, pid in zip(members, fg.proposition_ids, strict=True):
+            claim.status, claim.best = status[pid].status, status[pid].best
+        kind = group_kind(len(fg.outlets), n_outlets, bool(fg.uncertain_outlets), members[0].status)
+        gid = group_id(story.id, [c.id for c in members])
+        for claim in members:
+            claim.group_id = gid
+        groups.append(ClaimGroup(
+            id=gid, story_id=story.id, claim_ids=[c.id for c in members],
+            article_ids=list(fg.article_ids), kind=kind, text=_central(members),
+            confidence=fg.confidence, omitted_by=list(fg.omitted_by), uncertain=list(fg.uncertain_outlets),
+        ))
+    return list(by_prop.values()), groups
 
 
-def group_kind(outlets: int, story_outlets: int) -> str:
-    if outlets >= 2 and outlets * 2 >= story_outlets:
-        return "consensus"
-    return "shared" if outlets >= 2 else "exclusive"
+def group_kind(outlets: int, story_outlets: int, undecided: bool = False, status: str = "exclusive") -> str:
+    """The kind of a group stated by ``outlets`` of the story's ``story_outlets`` (see the module doc)."""
+    if outlets >= 2:
+        if undecided:
+            return "reported"
+        return "consensus" if outlets * 2 >= story_outlets else "shared"
+    return "exclusive" if status == "exclusive" else "uncertain"
 
 
-def _central(vectors: np.ndarray, members: list[int]) -> int:
-    if len(members) == 1:
-        return members[0]
-    sub = vectors[members]
-    return members[int(np.argmax((sub @ sub.T).mean(axis=1)))]
+def _central(members: Sequence[Claim]) -> str:
+    """The group's text: its longest member that is not a fragment (the fullest wording of the fact)."""
+    return max(members, key=lambda c: (len(c.text.split()) <= 60, len(c.text), -c.span.start)).text
 
 
-# Candidate merges per claim: its strongest few neighbours. A story of hundreds of
-# articles has tens of thousands of claims; all pairs would be quadratic.
-CLAIM_NEIGHBOURS = 16
-_BLOCK = 1024
+def claims_by_story(corpus: Corpus) -> dict[str, list[Claim]]:
+    """Each story's claims, in corpus order (through the claim groups that hold them)."""
+    index = {c.id: c for c in corpus.claims}
+    out: dict[str, list[Claim]] = {}
+    for g in corpus.claim_groups:
+        out.setdefault(g.story_id, []).extend(index[c] for c in g.claim_ids if c in index)
+    return out
 
 
-def _candidate_pairs(vectors: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(rows, cols, sims) of pairs i < j where j is among i's nearest claims (or i among j's)."""
-    n = len(vectors)
-    k = min(CLAIM_NEIGHBOURS, n - 1)
-    found: set[tuple[int, int]] = set()
-    rows: list[int] = []
-    cols: list[int] = []
-    sims: list[float] = []
-    for start in range(0, n, _BLOCK):
-        block = vectors[start : start + _BLOCK] @ vectors.T
-        for off, row in enumerate(block):
-            i = start + off
-            row[i] = -np.inf  # never its own neighbour
-            for j in np.argpartition(-row, k - 1)[:k].tolist():
-                pair = (min(i, j), max(i, j))
-                if row[j] >= threshold and pair not in found:
-                    found.add(pair)
-                    rows.append(pair[0])
-                    cols.append(pair[1])
-                    sims.append(float(row[j]))
-    return np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64), np.array(sims)
-
-
-def _cluster(vectors: np.ndarray, threshold: float) -> list[list[int]]:
-    """Average-linkage merging, strongest pairs first; a merge needs mean similarity >= threshold."""
-    n = len(vectors)
-    if n < 2:
-        return [[i] for i in range(n)]
-    rows, cols, sims = _candidate_pairs(vectors, threshold)
-    order = np.lexsort((cols, rows, -sims))
-    owner = list(range(n))
-    members: dict[int, list[int]] = {i: [i] for i in range(n)}
-    # Mean pairwise cosine of two disjoint groups = dot of their vector sums / (|a| |b|).
-    sums = {i: vectors[i].astype(np.float64) for i in range(n)}
-    for k in order.tolist():
-        a, b = owner[int(rows[k])], owner[int(cols[k])]
-        if a == b:
-            continue
-        if float(sums[a] @ sums[b]) / (len(members[a]) * len(members[b])) < threshold:
-            continue
-        if len(members[a]) < len(members[b]):
-            a, b = b, a
-        for i in members[b]:
-            owner[i] = a
-        members[a].extend(members.pop(b))
-        sums[a] = sums[a] + sums.pop(b)
-    return [sorted(m) for m in members.values()]
+__all__ = ["Claims", "claim_id", "claims_by_story", "group_id", "group_kind", "to_claim"]

@@ -1,22 +1,27 @@
-"""Contradictions stage: conflicting slot values between outlets' claims.
+"""Contradictions stage: two outlets giving incompatible values to the same slot of the same fact.
 
-Slots are read from the dependency parse, never from names:
+Precision first: a conflict is only reported between values of one slot,
 
 * ``agent`` — who did it: "at the invitation/request/behest of X", "invited
-  by X", compared for the same subject (the invitee) across articles;
-* ``role`` — "his Iraqi counterpart B" where the possessor A's role (from
-  every outlet's descriptors of A) differs from B's role: a counterpart holds
-  the same office;
-* ``number`` — numbers with their unit noun ("2,500 troops") within an
-  aligned claim group;
-* ``date`` — weekdays, months and years within an aligned claim group;
-* ``place`` — "in/at PLACE" on the main verb within a group, when neither
-  article ever mentions the other's place.
+  by X", for the same predicate and the same subject (the invitee) in two
+  articles; only people and organisations, so "at the invitation of Baghdad"
+  and "of the government of Iraq" never conflict;
+* ``number`` — a number of the same measured thing (the same unit noun,
+  counted for the same subject) in two aligned sentences: sentences of
+  different articles holding claims the alignment put in one group (the
+  model itself reads a number conflict as evidence of different facts, so
+  the clause with the number need not be the aligned one);
+* ``date`` — the weekday or month of the same event: the date word attached
+  to the main predicate of a claim, in two aligned sentences;
+
+and never for approximations ("about", "almost", "at least", "some"),
+rounding (values within ``ROUNDING`` of each other), relative dates ("last
+Friday"), or a claim that gives several values of the slot (a history, not
+a version). Each contradiction keeps both spans and both values as written.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import combinations
@@ -25,7 +30,6 @@ from typing import Any
 from ..options import Options
 from ..pipeline import Corpus
 from ..records import Claim, ClaimGroup, Contradiction, Entity, EntityMention, Span, make_id
-from .entities import entity_roles
 
 AGENT_NOUNS = frozenset({"invitation", "request", "behest", "order", "initiative", "urging"})
 AGENT_VERBS = frozenset({"invite", "host", "order", "request", "summon"})
@@ -34,6 +38,13 @@ MONTHS = (
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december",
 )
+APPROXIMATE = frozenset({
+    "about", "around", "almost", "nearly", "roughly", "some", "approximately", "least", "most", "over",
+    "more", "less", "fewer", "under", "up", "than", "estimated", "several", "dozens", "hundreds",
+    "thousands", "just", "close", "upwards", "only",
+})
+RELATIVE = frozenset({"last", "next", "this", "past", "coming", "previous", "following", "every", "each"})
+ROUNDING = 0.05  # relative difference under which two numbers are one value rounded
 
 
 @dataclass(slots=True)
@@ -41,11 +52,12 @@ class Slot:
     """One value of one slot of one claim, e.g. agent of "invite" for subject X is Y."""
 
     kind: str
-    key: str  # what the value is about: the subject entity, the unit noun, ...
-    value: str  # comparable value (entity id, number, date part)
+    key: str  # what the value is about: predicate and subject, unit noun and subject, ...
+    value: str  # comparable value (entity id, number, weekday)
     shown: str  # the value as written
     span: Span
     about: str = ""  # the key in words, for the explanation
+    number: float | None = None
 
 
 class Contradictions:
@@ -58,10 +70,12 @@ class Contradictions:
 
     def __call__(self, corpus: Corpus) -> Corpus:
         finder = _Finder(corpus)
+        by_story: dict[str, list[ClaimGroup]] = defaultdict(list)
+        for g in corpus.claim_groups:
+            by_story[g.story_id].append(g)
         out: list[Contradiction] = []
         for story in corpus.stories:
-            groups = [g for g in corpus.claim_groups if g.story_id == story.id]
-            found = finder.story(story.id, groups)
+            found = finder.story(story.id, by_story.get(story.id, []))
             for item in found:
                 item.id = contradiction_id(item)
             out.extend(found)
@@ -86,28 +100,31 @@ class _Finder:
             self.mentions[m.span.article_id].append(m)
 
     def story(self, story_id: str, groups: list[ClaimGroup]) -> list[Contradiction]:
-        out: list[Contradiction] = []
-        claims = [self.claims[c] for g in groups for c in g.claim_ids if c in self.claims]
-        agent_slots = [s for c in claims for s in self._agent_slots(c)]
-        out.extend(_conflicts(story_id, agent_slots, "agent"))
+        live = [g for g in groups if g.kind != "off-topic"]
+        claims = [self.claims[c] for g in live for c in g.claim_ids if c in self.claims]
+        out = _conflicts(story_id, [s for c in claims for s in self._agent_slots(c)])
+        sentences: dict[Span, list[Slot]] = defaultdict(list)
         for claim in claims:
-            out.extend(self._role_conflicts(story_id, claim))
-        for group in groups:
-            members = [self.claims[c] for c in group.claim_ids if c in self.claims]
-            if len({c.span.article_id for c in members}) < 2:
-                continue
-            slots = [s for c in members for s in self._value_slots(c)]
-            out.extend(_conflicts(story_id, slots, None))
-            out.extend(self._place_conflicts(story_id, members))
+            sentences[claim.sentence or claim.span].extend(self._value_slots(claim))
+        for left, right in sorted(self._aligned_sentences(live)):
+            if sentences[left] and sentences[right]:
+                out.extend(_conflicts(story_id, sentences[left] + sentences[right]))
         return _dedupe(out)
+
+    def _aligned_sentences(self, groups: list[ClaimGroup]) -> set[tuple[Span, Span]]:
+        """Pairs of sentences of different articles that hold claims of one group."""
+        pairs = set()
+        for group in groups:
+            spans = sorted({c.sentence or c.span for cid in group.claim_ids if (c := self.claims.get(cid))})
+            for a, b in combinations(spans, 2):
+                if a.article_id != b.article_id:
+                    pairs.add((a, b))
+        return pairs
 
     # -- lookups -------------------------------------------------------------
 
-    def _doc(self, claim: Claim) -> Any:
-        return self.corpus.docs.get(claim.span.article_id)
-
     def _tokens(self, claim: Claim) -> list[Any]:
-        doc = self._doc(claim)
+        doc = self.corpus.docs.get(claim.span.article_id)
         if doc is None:
             return []
         span = doc.char_span(claim.span.start, claim.span.end, alignment_mode="expand")
@@ -128,10 +145,9 @@ class _Finder:
                 and token.text in self.entities[i].name.split()]
         return hits[0] if len(hits) == 1 else None
 
-    def subject_entity(self, article_id: str, token: Any) -> tuple[Entity | None, Any]:
-        verb = token
-        while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:  # Tokens are not interned: no `is`
-            verb = verb.head
+    def subject_of(self, article_id: str, token: Any) -> tuple[Entity | None, Any]:
+        """The subject of the verb governing ``token``: its entity and its token."""
+        verb = _verb_of(token)
         for child in verb.children:
             if child.dep_ in ("nsubj", "nsubjpass"):
                 return self.entity_at(article_id, child), child
@@ -153,83 +169,14 @@ class _Finder:
             if agent is None:
                 continue
             value = self.entity_at(aid, agent)
-            subject, _ = self.subject_entity(aid, tok)
-            # Only people and organisations: "at the invitation of Baghdad" and "of the
-            # government of Iraq" are the same inviter in different words.
+            subject, _ = self.subject_of(aid, tok)
             if value is None or subject is None or value.label not in ("PERSON", "ORG"):
                 continue
-            doc = agent.doc
-            left = agent.left_edge.idx
-            span = Span(aid, left, agent.right_edge.idx + len(agent.right_edge))
-            shown = doc.text[span.start : span.end]
+            span = Span(aid, agent.left_edge.idx, agent.right_edge.idx + len(agent.right_edge))
+            shown = agent.doc.text[span.start : span.end]
             about = f"{tok.lemma_.lower()} ({subject.name})"
             out.append(Slot("agent", f"{tok.lemma_.lower()}:{subject.id}", value.id, shown, span, about))
         return out
-
-    # -- role ------------------------------------------------------------------
-
-    def _role_conflicts(self, story_id: str, claim: Claim) -> list[Contradiction]:
-        aid = claim.span.article_id
-        out = []
-        for tok in self._tokens(claim):
-            if tok.lemma_.lower() != "counterpart":
-                continue
-            named = tok.head if tok.dep_ == "compound" else next(
-                (c for c in tok.children if c.dep_ == "appos"), None)
-            poss = next((c for c in tok.children if c.dep_ == "poss"), None)
-            if named is None or poss is None:
-                continue
-            other = self.entity_at(aid, named)
-            holder = (self.subject_entity(aid, named)[0] if poss.pos_ == "PRON"
-                      else self.entity_at(aid, poss))
-            if other is None or holder is None or other.id == holder.id:
-                continue
-            item = self._role_mismatch(story_id, claim, tok, named, holder, other)
-            if item is not None:
-                out.append(item)
-        return out
-
-    def _role_mismatch(
-        self, story_id: str, claim: Claim, tok: Any, named: Any, holder: Entity, other: Entity
-    ) -> Contradiction | None:
-        holder_roles = {r for _, r in entity_roles(holder)}
-        other_roles = {r for _, r in entity_roles(other)}
-        if not holder_roles or not other_roles or holder_roles & other_roles:
-            return None
-        aid = claim.span.article_id
-        left = Span(aid, tok.left_edge.idx, named.idx + len(named))
-        right = self._role_evidence(other, other_roles) or left
-        actual = self._holder_of(holder, other_roles)
-        hint = f"; {other.name}'s counterpart would be {actual.name}" if actual else ""
-        return Contradiction(
-            id="",
-            story_id=story_id,
-            kind="role",
-            left=left,
-            right=right,
-            left_value=f"{other.name} as counterpart of {holder.name} ({'/'.join(sorted(holder_roles))})",
-            right_value=f"{other.name}: {'/'.join(sorted(other_roles))}",
-            explanation=(
-                f"a counterpart holds the same office, but {holder.name} is described as "
-                f"{'/'.join(sorted(holder_roles))} and {other.name} as {'/'.join(sorted(other_roles))}{hint}"
-            ),
-        )
-
-    def _role_evidence(self, entity: Entity, roles: set[str]) -> Span | None:
-        for aid, labels in sorted(entity.descriptors.items()):
-            if any(r in d.lower() for d in labels for r in roles):
-                for m in self.mentions.get(aid, []):
-                    if m.entity_id == entity.id:
-                        doc = self.corpus.docs.get(aid)
-                        start = _descriptor_start(doc, m.span) if doc is not None else m.span.start
-                        return Span(aid, start, m.span.end)
-        return None
-
-    def _holder_of(self, holder: Entity, roles: set[str]) -> Entity | None:
-        nats = {n for n, _ in entity_roles(holder) if n}
-        hits = [e for e in self.entities.values() if e.label == "PERSON" and e.id != holder.id
-                and any(n in nats and r in roles for n, r in entity_roles(e))]
-        return hits[0] if len(hits) == 1 else None
 
     # -- numbers and dates -------------------------------------------------------
 
@@ -237,51 +184,57 @@ class _Finder:
         aid = claim.span.article_id
         out = []
         for tok in self._tokens(claim):
-            if tok.like_num and tok.dep_ == "nummod" and tok.head.pos_ == "NOUN":
+            if tok.like_num and tok.dep_ == "nummod" and tok.head.pos_ == "NOUN" and not _approximate(tok):
                 value = _number(tok.text)
-                if value is not None:
-                    unit = tok.head.lemma_.lower()
-                    # the unit noun may precede the number ("troops numbering 2,500")
-                    start = min(tok.idx, tok.head.idx)
-                    span = Span(aid, start, max(tok.idx + len(tok), tok.head.idx + len(tok.head)))
-                    out.append(Slot("number", unit, f"{value:g}", tok.doc.text[span.start : span.end], span))
-            elif tok.ent_type_ == "DATE":
-                part = _date_part(tok.lower_)
-                if part is not None:
-                    span = Span(aid, tok.idx, tok.idx + len(tok))
-                    out.append(Slot("date", part[0], part[1], tok.text, span))
+                if value is None:
+                    continue
+                unit = tok.head
+                subject, subj_tok = self.subject_of(aid, unit)
+                who = subject.id if subject else (subj_tok.lemma_.lower() if subj_tok is not None else "")
+                start = min(tok.idx, unit.idx)  # the unit noun may precede the number
+                span = Span(aid, start, max(tok.idx + len(tok), unit.idx + len(unit)))
+                out.append(Slot("number", f"{unit.lemma_.lower()}:{who}", f"{value:g}",
+                                tok.doc.text[span.start : span.end], span, unit.lemma_.lower(), value))
+            elif tok.lower_ in WEEKDAYS or (tok.lower_ in MONTHS and tok.ent_type_ == "DATE"):
+                if _relative(tok) or not _on_main_predicate(tok, self._tokens(claim)):
+                    continue
+                part = "weekday" if tok.lower_ in WEEKDAYS else "month"
+                verb = _verb_of(tok)
+                out.append(Slot("date", f"{part}:{verb.lemma_.lower()}", tok.lower_, tok.text,
+                                Span(aid, tok.idx, tok.idx + len(tok)), f"the {part} of {verb.lemma_}"))
         return out
 
-    def _place_conflicts(self, story_id: str, members: list[Claim]) -> list[Contradiction]:
-        places: list[tuple[Claim, Entity, Span]] = []
-        for claim in members:
-            for tok in self._tokens(claim):
-                if tok.dep_ == "pobj" and tok.head.lower_ in ("in", "at") and tok.head.head.dep_ == "ROOT" \
-                        and tok.ent_type_ in ("GPE", "LOC", "FAC"):
-                    ent = self.entity_at(claim.span.article_id, tok)
-                    if ent is not None:
-                        places.append((claim, ent, Span(claim.span.article_id, tok.idx, tok.idx + len(tok))))
-        out = []
-        for (c1, e1, s1), (c2, e2, s2) in combinations(places, 2):
-            a1, a2 = c1.span.article_id, c2.span.article_id
-            if a1 == a2 or e1.id == e2.id:
-                continue
-            if self._mentions_entity(a1, e2.id) or self._mentions_entity(a2, e1.id):
-                continue
-            out.append(Contradiction("", story_id, "place", s1, s2, e1.name, e2.name,
-                                     f"the same fact is placed in {e1.name} and in {e2.name}"))
-        return out
 
-    def _mentions_entity(self, article_id: str, entity_id: str) -> bool:
-        return any(m.entity_id == entity_id for m in self.mentions.get(article_id, []))
+def _verb_of(token: Any) -> Any:
+    verb = token
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:  # Tokens are not interned: no `is`
+        verb = verb.head
+    return verb
 
 
-def _descriptor_start(doc: Any, span: Span) -> int:
-    tok = doc.char_span(span.start, span.end, alignment_mode="expand")
-    if tok is None:
-        return span.start
-    lefts = [t for t in tok.root.lefts if t.i < tok.start and t.dep_ in ("compound", "amod")]
-    return min([t.left_edge.idx for t in lefts], default=span.start)
+def _approximate(tok: Any) -> bool:
+    """"about 2,500", "more than 30", "at least 12", "some 2,000": not an exact value to contradict."""
+    near = [c.lower_ for c in tok.children] + [c.lower_ for c in tok.head.children if c.i < tok.i]
+    before = [t.lower_ for t in tok.doc[max(0, tok.i - 3) : tok.i]]
+    return bool(APPROXIMATE & {*near, *before})
+
+
+def _relative(tok: Any) -> bool:
+    """"last Friday", "this Monday", "next month": a date relative to when the outlet wrote."""
+    return any(t.lower_ in RELATIVE for t in tok.doc[max(0, tok.i - 2) : tok.i])
+
+
+def _on_main_predicate(tok: Any, claim_tokens: list[Any]) -> bool:
+    """The date word belongs to the claim's main verb, not to a sub-event inside it."""
+    if not claim_tokens:
+        return False
+    inside = {t.i for t in claim_tokens}
+    roots = [t for t in claim_tokens if t.head.i not in inside or t.head.i == t.i]
+    main = {_verb_of(r).i for r in roots}
+    # "had to apologize Saturday": the verb a main verb takes as its complement is the event too.
+    for r in list(main):
+        main |= {c.i for c in tok.doc[r].children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")}
+    return _verb_of(tok).i in main
 
 
 def _number(text: str) -> float | None:
@@ -296,38 +249,34 @@ def _number(text: str) -> float | None:
         return None
 
 
-def _date_part(word: str) -> tuple[str, str] | None:
-    if word in WEEKDAYS:
-        return "weekday", word
-    if word in MONTHS:
-        return "month", word
-    if re.fullmatch(r"(1[89]|20)\d\d", word):
-        return "year", word
-    return None
-
-
-def _conflicts(story_id: str, slots: list[Slot], kind: str | None) -> list[Contradiction]:
-    """Pairs of slots from different articles with the same key and different values."""
+def _conflicts(story_id: str, slots: list[Slot]) -> list[Contradiction]:
+    """Pairs of slots from different articles with the same key and incompatible values."""
     by_key: dict[tuple[str, str], list[Slot]] = defaultdict(list)
     for s in slots:
         by_key[(s.kind, s.key)].append(s)
     out = []
-    for (slot_kind, key), items in by_key.items():
+    for (kind, key), items in by_key.items():
         for a, b in combinations(items, 2):
             if a.span.article_id == b.span.article_id or a.value == b.value:
                 continue
-            # A claim giving two years is a history, not a conflicting date.
-            if (slot_kind == "date" and _several(items, a)) or (slot_kind == "date" and _several(items, b)):
+            if _several(items, a) or _several(items, b) or _rounded(a, b):
                 continue
             what = a.about or key
-            out.append(Contradiction("", story_id, kind or slot_kind, a.span, b.span, a.shown, b.shown,
-                                     f"{slot_kind} of {what} differs: {a.shown!r} vs {b.shown!r}"))
+            out.append(Contradiction("", story_id, kind, a.span, b.span, a.shown, b.shown,
+                                     f"{kind} of {what} differs: {a.shown!r} vs {b.shown!r}"))
     return out
 
 
 def _several(items: list[Slot], slot: Slot) -> bool:
+    """A claim giving two values of one slot states a history or a range, not a version."""
     same = [s for s in items if s.span.article_id == slot.span.article_id]
     return len({s.value for s in same}) > 1
+
+
+def _rounded(a: Slot, b: Slot) -> bool:
+    if a.number is None or b.number is None:
+        return False
+    return abs(a.number - b.number) <= ROUNDING * max(abs(a.number), abs(b.number))
 
 
 def _dedupe(items: list[Contradiction]) -> list[Contradiction]:

@@ -27,6 +27,7 @@ from ..records import (
     SourceCitation,
     Span,
     Story,
+    name_rank,
 )
 
 
@@ -64,7 +65,8 @@ def coverage_matrix(corpus: Corpus, story: Story, index: dict[str, Article] | No
             claim = claims.get(cid)
             if claim is not None:
                 cells[label.get(claim.span.article_id, claim.span.article_id)].append(claim.span)
-        rows.append(CoverageRow(group.id, group.kind, group.text, dict(cells)))
+        rows.append(CoverageRow(group.id, group.kind, group.text, dict(cells), list(group.omitted_by),
+                                list(group.uncertain), group.confidence))
     rows.sort(key=lambda r: (KIND_ORDER.get(r.kind, 9), -len(r.cells), min(min(s) for s in r.cells.values())))
     return CoverageMatrix(story.id, sorted(set(label.values())), rows)
 
@@ -106,15 +108,26 @@ def _card(
 
 
 def _entity_summary(corpus: Corpus, card: OutletCard, ids: set[str]) -> None:
-    names = {e.id: e.name for e in corpus.entities}
+    """The names the outlet uses and the labels it gives each actor.
+
+    An actor is named by the fullest way the story's own articles name it (``Entity.merged``'s order),
+    not by the corpus-wide entity's name: that depends on which other stories were analysed with this
+    one, and a story's card must not.
+    """
+    story_ids = {i for s in corpus.stories if ids & set(s.article_ids) for i in s.article_ids} | ids
+    said: dict[str, list[str]] = defaultdict(list)
+    for m in corpus.mentions:
+        if m.entity_id and m.span.article_id in story_ids:
+            said[m.entity_id].append(m.text)
+    names = {eid: min(texts, key=name_rank) for eid, texts in said.items()}
     counts = Counter(
         names.get(m.entity_id or "", m.text) for m in corpus.mentions if m.span.article_id in ids
     )
-    card.mentions = dict(counts.most_common())
-    for ent in corpus.entities:
+    card.mentions = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    for ent in sorted(corpus.entities, key=lambda e: names.get(e.id, e.name)):
         labels = [d for aid in sorted(ids) for d in ent.descriptors.get(aid, [])]
         if labels:
-            card.descriptors[ent.name] = list(dict.fromkeys(labels))
+            card.descriptors[names.get(ent.id, ent.name)] = list(dict.fromkeys(labels))
 
 
 _ACCORDING = re.compile(

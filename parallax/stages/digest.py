@@ -7,6 +7,8 @@ Sections:
 
 - ``consensus``: groups most outlets report, most widely reported first;
 - ``partial`` ("Reported by only some outlets"): shared, then exclusive groups;
+- ``other`` ("Also in the coverage"): each article's highest-placed fact whose match in the other
+  outlets could not be decided, stated with no claim about who else reports it;
 - ``disputed``: both sides of each contradiction, each citing its own span.
 
 Compression only deletes words (parentheticals without numbers, leading
@@ -197,16 +199,26 @@ class _Builder:
     def story(self, story: Story) -> Digest:
         groups = self.groups.get(story.id, [])
         chosen: list[DigestSentence] = []
-        consensus = self._ranked(g for g in groups if g.kind == "consensus")
+        outlets = len({a.label for i in story.article_ids if (a := self.articles.get(i))})
+        # A fact at least half the outlets state is widely reported, whether or not the others are decided.
+        wide = {g.id for g in groups if g.kind in ("consensus", "shared", "reported")
+                and 2 * len(self._outlets(g)) >= outlets >= 2 and len(self._outlets(g)) >= 2}
+        consensus = self._ranked(g for g in groups if g.id in wide)
         self._add(chosen, consensus, "consensus", MAX_CONSENSUS)
-        shared = self._ranked(g for g in groups if g.kind == "shared" and self._prose(g))
+        shared = self._ranked(g for g in groups if g.kind in ("shared", "reported") and g.id not in wide
+                              and self._prose(g))
         self._add(chosen, shared, "partial", MAX_SHARED)
         per_article = len(story.article_ids) * MAX_EXCLUSIVE_PER_ARTICLE
         self._add(chosen, self._exclusives(groups), "partial", per_article)
+        # A lead that neither matches nor clearly differs is still the story's news: said, not ranked.
+        self._add(chosen, self._exclusives(groups, "uncertain"), "other", per_article)
         disputes = self.contradictions.get(story.id, [])[:MAX_DISPUTED]
         for item in disputes:
             chosen.extend(self._disputed(item))
         return Digest(story.id, chosen)
+
+    def _outlets(self, group: ClaimGroup) -> set[str]:
+        return {a.label for i in group.article_ids if (a := self.articles.get(i))}
 
     def _members(self, group: ClaimGroup) -> list[Claim]:
         return [self.claims[i] for i in group.claim_ids if i in self.claims]
@@ -230,11 +242,11 @@ class _Builder:
             return (-len(outlets), not prose, -len(g.article_ids), position)
         return sorted(groups, key=key)
 
-    def _exclusives(self, groups: Sequence[ClaimGroup]) -> list[ClaimGroup]:
-        """Each article's highest-placed exclusive claims (a lead's news, not a closing aside),
-        passing over those worded with loaded terms when the article has others."""
+    def _exclusives(self, groups: Sequence[ClaimGroup], kind: str = "exclusive") -> list[ClaimGroup]:
+        """Each article's highest-placed single-article groups of ``kind`` (a lead's news, not a closing
+        aside), passing over those worded with loaded terms when the article has others."""
         by_article: dict[str, list[ClaimGroup]] = {}
-        candidates = (x for x in groups if x.kind == "exclusive" and self._prose(x))
+        candidates = (x for x in groups if x.kind == kind and self._prose(x))
         for g in self._ranked(candidates):
             by_article.setdefault(g.article_ids[0] if g.article_ids else "", []).append(g)
         chosen = []
@@ -258,8 +270,12 @@ class _Builder:
             if not members:
                 continue
             best = most_neutral(members, self.lexicon)
-            citations = sorted({c.span for c in members})
-            sentence = self._sentence(best.text, citations, section, section == "consensus")
+            # A claim is a clause: the digest states it in its whole sentence and cites the
+            # sentences that hold the group's claims.
+            citations = sorted({c.sentence or c.span for c in members})
+            art = self.articles.get(best.span.article_id)
+            text = art.snippet(best.sentence or best.span) if art is not None else best.text
+            sentence = self._sentence(text, citations, section, section == "consensus")
             if sentence is not None and not _duplicate(sentence, chosen):
                 chosen.append(sentence)
                 added += 1
@@ -280,7 +296,7 @@ class _Builder:
             # Only claims in the side's own article can overlap it.
             own = self.article_claims.get(side.article_id, [])
             claim = next((c for c in own if c.span.overlaps(side)), None)
-            span = claim.span if claim is not None else side
+            span = (claim.sentence or claim.span) if claim is not None else side
             art = self.articles.get(span.article_id)
             if art is None:
                 continue
@@ -301,6 +317,9 @@ def _duplicate(sentence: DigestSentence, chosen: Sequence[DigestSentence]) -> bo
     return False
 
 
-def digest_text(digest: Digest, sections: Sequence[str] = ("consensus", "partial", "disputed")) -> str:
+SECTIONS = ("consensus", "partial", "other", "disputed")
+
+
+def digest_text(digest: Digest, sections: Sequence[str] = SECTIONS) -> str:
     """The digest's sentences of the given sections as plain text."""
     return " ".join(s.text for s in digest.sentences if s.section in sections)

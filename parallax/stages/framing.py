@@ -7,7 +7,8 @@ triggered it:
   the lead sentence (does the headline foreground a different actor?);
 - ``loaded``: terms from the loaded-terms lexicon (``parallax/data/loaded_terms.tsv``
   plus ``options.lexicon``);
-- ``tone``: mean VADER sentiment of the sentences that mention each main actor;
+- ``tone``: mean VADER sentiment of the sentences that mention each main actor (an entity of
+  the people model, :mod:`parallax.people`, so "Khamenei" and "Iran's leader" are one actor);
 - ``topic``: the share of the article's text spent on each sub-topic, where
   sub-topics are clusters of the story's sentence embeddings.
 """
@@ -28,17 +29,19 @@ import numpy as np
 from ..framing.lexicon import Lexicon, LexiconHit, load_lexicon
 from ..nlp import Embedder, get_embedder, load_spacy
 from ..options import Options
+from ..people import PeopleIndex
+from ..people.mentions import ACTOR_LABELS
 from ..pipeline import Corpus
-from ..records import Article, FramingSignal, Record, Span
+from ..records import Article, EntityMention, FramingSignal, Record, Span
 
-ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 MAX_ACTORS = 6
 MIN_TOPIC_TOKENS = 5
 
 
 class Framing:
     name = "framing"
-    requires: tuple[str, ...] = ("articles", "docs", "stories")
+    # Tone targets and the headline's actor are the people model's entities (its mentions).
+    requires: tuple[str, ...] = ("articles", "docs", "entities", "mentions", "stories")
     provides: tuple[str, ...] = ("framing",)
 
     def __init__(self, options: Options, embedder: Embedder | None = None):
@@ -50,7 +53,9 @@ class Framing:
         embedder = self.embedder or get_embedder(self.options.embedder)
         signals: list[FramingSignal] = []
         # Each doc is read once here and shared by the headline, tone and topic signals.
-        facts = {a.id: DocFacts(doc) for a in corpus.articles if (doc := corpus.docs.get(a.id)) is not None}
+        people = PeopleIndex(corpus.entities, corpus.mentions)
+        facts = {a.id: DocFacts(doc, people.mentions(a.id)) for a in corpus.articles
+                 if (doc := corpus.docs.get(a.id)) is not None}
         titled = [a for a in corpus.articles if a.title and a.title.strip() and a.id in corpus.docs]
         nlp = load_spacy(self.options.spacy_model) if titled else None
         # Headlines are parsed in one batch: they are not part of the text the Parse stage saw.
@@ -60,13 +65,13 @@ class Framing:
             if art.id not in facts:
                 corpus.warn(art.source, "framing skipped: article was not parsed")
                 continue
-            headline = headline_signal(art, facts[art.id], title_docs.get(art.id))
+            headline = headline_signal(art, facts[art.id], title_docs.get(art.id), people)
             if headline is not None:
                 signals.append(headline)
             signals.extend(loaded_signals(art, lexicon))
         for group in _article_groups(corpus):
             group_facts = {a.id: facts[a.id] for a in group if a.id in facts}
-            signals.extend(tone_signals(group, group_facts))
+            signals.extend(tone_signals(group, group_facts, people))
             signals.extend(topic_signals(group, group_facts, embedder))
         corpus.framing = signals
         return corpus
@@ -95,7 +100,7 @@ class Sentence:
     alpha: int  # alphabetic tokens
     has_verb: bool
     ents: list[Any]  # the entities inside it, as ``span.ents`` lists them
-    keys: set[str]  # their actor keys ("" for non-actors)
+    keys: set[str]  # entity ids of the actors the people model found in it
 
 
 class DocFacts:
@@ -106,7 +111,7 @@ class DocFacts:
     each signal was most of this stage's time. Token attributes come from one ``to_array``.
     """
 
-    def __init__(self, doc: Any):
+    def __init__(self, doc: Any, mentions: Sequence[EntityMention] = ()):
         from spacy.attrs import IS_ALPHA, ORTH, POS, SPACY
         from spacy.parts_of_speech import AUX, VERB
 
@@ -114,7 +119,8 @@ class DocFacts:
         cols = doc.to_array([ORTH, SPACY, IS_ALPHA, POS]).reshape(len(doc), 4)
         self.text = _doc_text(doc, cols[:, 0].tolist(), cols[:, 1].tolist())
         self.ents = list(doc.ents)
-        self.ent_keys = [actor_key(e) for e in self.ents]
+        actors = _actors(doc, mentions)
+        self.actors = actors
         alpha = [0, *np.cumsum(cols[:, 2]).tolist()]
         verbs = [0, *np.cumsum(np.isin(cols[:, 3], (VERB, AUX))).tolist()]
         ent_starts = [e.start for e in self.ents]
@@ -126,9 +132,25 @@ class DocFacts:
             while last < len(self.ents) and self.ents[last].end <= end:
                 last += 1
             start_char, end_char = span.start_char, span.end_char
+            keys = {eid for a, b, eid in actors if start_char <= a and b <= end_char}
             self.sents.append(Sentence(span, start_char, end_char, self.text[start_char:end_char],
                                        alpha[end] - alpha[start], verbs[end] > verbs[start],
-                                       self.ents[first:last], {self.ent_keys[i] for i in range(first, last)}))
+                                       self.ents[first:last], keys))
+
+
+def _actors(doc: Any, mentions: Sequence[EntityMention]) -> list[tuple[int, int, str]]:
+    """(start, end, entity id) of the mentions that name an actor: a person, organisation, place or
+    people, but not a nationality used as a modifier ("Iraqi forces"), which names others."""
+    out = []
+    for m in mentions:
+        if m.label not in ACTOR_LABELS or not m.entity_id:
+            continue
+        if m.label == "NORP":
+            span = doc.char_span(m.span.start, m.span.end, alignment_mode="expand")
+            if span is not None and len(span) and span.root.dep_ in ("amod", "compound"):
+                continue
+        out.append((m.span.start, m.span.end, m.entity_id))
+    return out
 
 
 def _doc_text(doc: Any, orths: list[int], spaces: list[int]) -> str:
@@ -138,7 +160,7 @@ def _doc_text(doc: Any, orths: list[int], spaces: list[int]) -> str:
 
 
 def _facts(doc: Any) -> DocFacts:
-    """Accept a spaCy doc where callers outside this stage pass one."""
+    """Accept a spaCy doc where callers outside this stage pass one (no people model: no actors)."""
     return doc if isinstance(doc, DocFacts) else DocFacts(doc)
 
 
@@ -186,6 +208,17 @@ def sentence_focus(sent: Any, text: str | None = None, ents: Sequence[Any] | Non
     return Focus(text[s_start:s_end], verb.lemma_.lower(), s_start, s_end, verb.idx, verb.idx + len(verb))
 
 
+def _same_actor(article: Article, head: Focus, pos: int, lead: Focus, people: PeopleIndex | None) -> bool:
+    if people is not None:
+        ids = {m.entity_id for m in people.mentions(article.id) if m.entity_id}
+        lead_ent = people.entity_at(article.id, lead.subject_start, lead.subject_end)
+        head_ent = (people.entity_at(article.id, pos + head.subject_start, pos + head.subject_end)
+                    if pos >= 0 else None) or people.lookup(head.subject, among=ids)
+        if lead_ent is not None or head_ent is not None:
+            return lead_ent is not None and head_ent is not None and lead_ent.id == head_ent.id
+    return bool(_content_set(head.subject) & _content_set(lead.subject))
+
+
 def _content_set(text: str) -> set[str]:
     return {w for w in re.findall(r"\w+", text.lower()) if len(w) > 2 and w not in {"the", "and"}}
 
@@ -197,10 +230,13 @@ def _lead_sentence(facts: DocFacts, skip_until: int) -> Sentence | None:
     return None
 
 
-def headline_signal(article: Article, doc: Any, tdoc: Any) -> FramingSignal | None:
+def headline_signal(article: Article, doc: Any, tdoc: Any, people: PeopleIndex | None = None
+                    ) -> FramingSignal | None:
     """Compare who and what the headline (parsed as ``tdoc``) leads with against the lead sentence.
 
-    ``doc`` is the article's :class:`DocFacts` (or its spaCy doc).
+    ``doc`` is the article's :class:`DocFacts` (or its spaCy doc). The two lead with the same actor
+    when the people model puts both subjects on one entity ("Iran's leader" in the headline,
+    "Supreme Leader Ali Khamenei" in the lead); subjects that are no entity compare by their words.
     """
     if tdoc is None or not article.title:
         return None
@@ -216,7 +252,7 @@ def headline_signal(article: Article, doc: Any, tdoc: Any) -> FramingSignal | No
     if pos >= 0:
         spans += [Span(article.id, pos + head.subject_start, pos + head.subject_end),
                   Span(article.id, pos + head.verb_start, pos + head.verb_end)]
-    same = lead_focus is not None and bool(_content_set(head.subject) & _content_set(lead_focus.subject))
+    same = lead_focus is not None and _same_actor(article, head, pos, lead_focus, people)
     explanation = f"Headline leads with {head.subject!r} ({head.verb})"
     if lead_focus is not None:
         spans += [Span(article.id, lead_focus.subject_start, lead_focus.subject_end),
@@ -258,44 +294,26 @@ def _vader() -> Any:
     return SentimentIntensityAnalyzer()
 
 
-def actor_key(ent: Any) -> str:
-    """A key that joins "Ali Khamenei", "Ayatollah Khamenei" and "Khamenei's".
-
-    Empty for non-actors, including a nationality used as a modifier ("Iraqi
-    President"), which names the person rather than the people.
-    """
-    words = [t for t in ent if t.is_alpha]
-    if not words or ent.label_ not in ACTOR_LABELS:
-        return ""
-    if ent.label_ == "NORP" and ent.root.dep_ in ("amod", "compound"):
-        return ""
-    if ent.label_ == "PERSON":
-        return words[-1].text.lower()
-    text = " ".join(t.text for t in words).lower()
-    return text[4:] if text.startswith("the ") else text
-
-
-def main_actors(docs: Iterable[Any], limit: int = MAX_ACTORS) -> dict[str, str]:
-    """Most mentioned actors across the given docs (:class:`DocFacts` or spaCy docs):
-    key -> most common surface name."""
+def main_actors(docs: Iterable[Any], names: dict[str, str] | None = None, limit: int = MAX_ACTORS
+                ) -> dict[str, str]:
+    """Most mentioned actors across the given :class:`DocFacts`: entity id -> the entity's name
+    (``names``, from the people model; else the id)."""
     counts: Counter[str] = Counter()
-    names: dict[str, Counter[str]] = defaultdict(Counter)
     for facts in map(_facts, docs):
-        for ent, key in zip(facts.ents, facts.ent_keys, strict=True):
-            if key:
-                counts[key] += 1
-                names[key][ent.text] += 1
-    top = [k for k, n in counts.most_common(limit) if n >= 2]
-    return {k: max(names[k].items(), key=lambda kv: (kv[1], len(kv[0])))[0] for k in top}
+        counts.update(eid for _, _, eid in facts.actors)
+    top = [k for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit] if n >= 2]
+    return {k: (names or {}).get(k, k) for k in top}
 
 
-def tone_signals(articles: Sequence[Article], docs: dict[str, Any]) -> list[FramingSignal]:
+def tone_signals(articles: Sequence[Article], docs: dict[str, Any], people: PeopleIndex | None = None
+                 ) -> list[FramingSignal]:
     """Mean sentence sentiment toward each main actor, per article (only sentences naming it).
 
     ``docs`` maps article ids to :class:`DocFacts` (or spaCy docs).
     """
     facts = {i: _facts(d) for i, d in docs.items()}
-    actors = main_actors(facts[a.id] for a in articles if a.id in facts)
+    names = {e.id: e.name for e in people.entities.values()} if people is not None else {}
+    actors = main_actors((facts[a.id] for a in articles if a.id in facts), names)
     analyzer = _vader()
     out = []
     for art in articles:
@@ -322,7 +340,8 @@ def _tone_signal(article_id: str, actor: str, items: list[tuple[float, Sentence]
                    f"most negative ({low[0]:+.2f}): “{_clip(low[1].text)}”")
     if high[1] is not low[1]:
         explanation += f"; most positive ({high[0]:+.2f}): “{_clip(high[1].text)}”"
-    spans = [Span(article_id, s.start_char, s.end_char) for _, s in items]
+    # A parsed sentence can end with the paragraph break after it: the span is its words only.
+    spans = [Span(article_id, s.start_char, s.start_char + len(s.text.rstrip())) for _, s in items]
     return FramingSignal(article_id, "tone", actor, round(mean, 4), spans, explanation)
 
 

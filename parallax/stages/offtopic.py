@@ -1,50 +1,59 @@
-"""OffTopic stage: exclusive sentences that do not belong to the story at all.
+"""OffTopic stage: sentences that do not belong to the story at all, flagged only when every signal agrees.
 
-An outlet's exclusive facts are usually context (history, reactions, a
-related incident); an off-topic insertion is text about something else (a
-wire's unrelated news brief, a stray photo caption). A claim is marked
-``off-topic`` only when every signal agrees:
+An outlet's own material is nearly always context (history, reactions, an
+anecdote, a quote); an off-topic insertion is text about something else: a
+wire's unrelated news brief, a promo, a caption Clean missed. A wrong flag
+costs more than a missed one, so a sentence is flagged only when
 
-* its group is exclusive (no other outlet carries anything like it);
-* it is far from the story's core: its similarity to the centroid of the
-  claims that several outlets share, and its best match in any other
-  article, are both well below the story's median (thresholds are relative,
-  so they hold for any embedder);
-* it names none of the story's core people/organisations (mentioned by at
-  least half of the articles);
-* it does not open with a pronoun or demonstrative that refers back;
-* every other sentence of its paragraph passes the same tests, so a
-  sentence continuing an on-topic paragraph ("... according to reports") is
-  kept.
+* no claim of it is stated by another outlet, and each is ``exclusive``
+  (the alignment found no plausible match anywhere);
+* it names no person or organisation that any other article of the story
+  names, and few of its content words occur in the other articles;
+* its best similarity to any sentence of another article is far below the
+  story's own: under ``LOW_QUANTILE`` of the story's sentences' best
+  cross-article similarities, by a margin;
+* it does not lean on its context (an opening pronoun, demonstrative or
+  connective), and every other sentence of its paragraph qualifies too;
 
-Off-topic claims are moved out of their group into a group of kind
-``off-topic``.
+or when it reads as a promo or caption line ("Read more:", "(Photo: ...)").
+Stories of fewer than three articles are left alone: two articles give no
+"rest of the story" to judge against. Flagged claims move into a group of
+kind ``off-topic``.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from ..nlp.embed import Embedder, get_embedder
 from ..options import Options
 from ..pipeline import Corpus
-from ..records import Article, Claim, ClaimGroup
-from .claims import group_id
+from ..records import Article, Claim, ClaimGroup, Span
+from .claims import claims_by_story, group_id
 
-CENTROID_RATIO = 0.7  # of the story's median similarity to its core
-SUPPORT_RATIO = 0.75  # of the story's median best cross-article match
-CORE_LABELS = frozenset({"PERSON", "ORG"})
+NAME_LABELS = frozenset({"PERSON", "ORG"})
+LOW_QUANTILE = 0.05  # of the story's sentences' best cross-article similarity
+MARGIN = 0.05
+MAX_SHARED_WORDS = 0.25  # share of the sentence's content lemmas found in the story's other articles
+PROMO = re.compile(
+    r"^\s*(?:read more|read also|also read|watch|listen|subscribe|sign up|click here|related|advertisement)\b"
+    r"|\((?:photo|image|picture|video|credit)s?\b[^)]*\)\s*$",
+    re.I,
+)
 
 
 @dataclass(slots=True)
-class _Scores:
-    centroid: np.ndarray  # per claim: similarity to the story core
-    support: np.ndarray  # per claim: best similarity to a claim of another article
-    median_centroid: float
-    median_support: float
+class _Sentence:
+    article_id: str
+    span: Span
+    claims: list[Claim]
+    text: str
 
 
 class OffTopic:
@@ -58,105 +67,144 @@ class OffTopic:
 
     def __call__(self, corpus: Corpus) -> Corpus:
         embedder = self.embedder or get_embedder(self.options.embedder)
-        claims_by_story: dict[str, list[Claim]] = defaultdict(list)
-        index = {c.id: c for c in corpus.claims}
-        for g in corpus.claim_groups:
-            claims_by_story[g.story_id].extend(index[c] for c in g.claim_ids if c in index)
+        by_story = claims_by_story(corpus)
+        groups = {g.id: g for g in corpus.claim_groups}
+        index = corpus.by_id()
+        evidence = _Evidence(_names_by_article(corpus), _words_by_article(corpus, index))
         for story in corpus.stories:
-            claims = sorted(claims_by_story.get(story.id, []), key=lambda c: c.span)
+            claims = by_story.get(story.id, [])
             if len({c.span.article_id for c in claims}) < 3:
-                continue  # with two articles, "the story core" is too thin to judge
-            vectors = embedder.encode([c.text for c in claims])
-            flagged = offtopic_claims(corpus, story.id, claims, vectors)
-            _regroup(corpus, story.id, flagged)
+                continue
+            sentences = _sentences(claims, index)
+            flagged = _flagged(corpus, sentences, groups, embedder, index, evidence.within(story.article_ids))
+            _regroup(corpus, story.id, [c for s in flagged for c in s.claims])
         return corpus
 
 
-def offtopic_claims(corpus: Corpus, story_id: str, claims: list[Claim], vectors: np.ndarray) -> list[Claim]:
-    groups = {g.id: g for g in corpus.claim_groups if g.story_id == story_id}
-    kind = [groups[c.group_id].kind if c.group_id in groups else "exclusive" for c in claims]
-    scores = _scores(claims, vectors, kind)
-    core = _core_entities(corpus, {c.span.article_id for c in claims})
-    named = _named_entities(corpus, claims)
-    paragraph = _paragraphs(corpus, claims)
-    candidate = [
-        kind[i] == "exclusive"
-        and not named[i] & core
-        and not _continues(corpus, claim)
-        and scores.centroid[i] < CENTROID_RATIO * scores.median_centroid
-        and scores.support[i] < SUPPORT_RATIO * scores.median_support
-        for i, claim in enumerate(claims)
-    ]
-    # Whole paragraphs only: one on-topic sentence makes its paragraph-mates context.
-    by_paragraph: dict[tuple[str, int], list[int]] = defaultdict(list)
-    for i, key in enumerate(paragraph):
-        by_paragraph[key].append(i)
-    return [c for i, c in enumerate(claims) if all(candidate[j] for j in by_paragraph[paragraph[i]])]
+@dataclass(slots=True)
+class _Evidence:
+    """Per article: the people and organisations it names, and its content lemmas."""
+
+    names: dict[str, set[str]]
+    words: dict[str, set[str]]
+
+    def within(self, article_ids: Sequence[str]) -> _Evidence:
+        ids = set(article_ids)
+        return _Evidence({k: v for k, v in self.names.items() if k in ids},
+                         {k: v for k, v in self.words.items() if k in ids})
 
 
-def _continues(corpus: Corpus, claim: Claim) -> bool:
-    """A claim opening with a pronoun or demonstrative ("His visit", "This") refers back to its context."""
-    doc = corpus.docs.get(claim.span.article_id)
-    if doc is None:
-        return False
-    span = doc.char_span(claim.span.start, claim.span.end, alignment_mode="expand")
-    words = [t for t in span if not t.is_punct] if span is not None else []
-    if not words:
-        return False
-    first = words[0]
-    # "And it has...", "But unlike...", "However, ...": a connective ties it to what precedes.
-    if first.pos_ in ("CCONJ", "SCONJ") or (first.pos_ == "ADV" and first.dep_ == "advmod"):
-        return True
-    return first.pos_ == "PRON" or "Dem" in first.morph.get("PronType") or first.tag_ == "PRP$"
-
-
-def _scores(claims: list[Claim], vectors: np.ndarray, kind: list[str]) -> _Scores:
-    shared = [i for i, k in enumerate(kind) if k in ("consensus", "shared")]
-    core = vectors[shared] if shared else vectors
-    centre = core.mean(axis=0)
-    centre = centre / (np.linalg.norm(centre) or 1.0)
-    centroid = vectors @ centre
-    sims = vectors @ vectors.T
-    arts = np.array([c.span.article_id for c in claims])
-    same = arts[:, None] == arts[None, :]
-    sims[same] = -1.0
-    support = sims.max(axis=1)
-    return _Scores(centroid, support, float(np.median(centroid)), float(np.median(support)))
-
-
-def _core_entities(corpus: Corpus, article_ids: set[str]) -> set[str]:
-    """People and organisations that at least half of the story's articles mention."""
-    seen: dict[str, set[str]] = defaultdict(set)
-    for m in corpus.mentions:
-        if m.span.article_id in article_ids and m.entity_id and m.label in CORE_LABELS:
-            seen[m.entity_id].add(m.span.article_id)
-    need = max(2, (len(article_ids) + 1) // 2)
-    return {e for e, arts in seen.items() if len(arts) >= need}
-
-
-def _named_entities(corpus: Corpus, claims: list[Claim]) -> list[set[str]]:
-    by_article: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for m in corpus.mentions:
-        if m.entity_id:
-            by_article[m.span.article_id].append((m.span.start, m.entity_id))
-    return [
-        {e for pos, e in by_article.get(c.span.article_id, []) if c.span.start <= pos < c.span.end}
-        for c in claims
-    ]
-
-
-def _paragraphs(corpus: Corpus, claims: list[Claim]) -> list[tuple[str, int]]:
-    arts: dict[str, Article] = corpus.by_id()
-    out = []
+def _sentences(claims: Sequence[Claim], index: dict[str, Article]) -> list[_Sentence]:
+    by_span: dict[Span, list[Claim]] = defaultdict(list)
     for c in claims:
-        art = arts.get(c.span.article_id)
-        spans = art.paragraph_spans() if art else []
-        n = next((k for k, s in enumerate(spans) if s.start <= c.span.start < s.end + 2), -1)
-        out.append((c.span.article_id, n))
+        by_span[c.sentence or c.span].append(c)
+    return [
+        _Sentence(span.article_id, span, members, index[span.article_id].snippet(span))
+        for span, members in sorted(by_span.items())
+        if span.article_id in index
+    ]
+
+
+def _flagged(
+    corpus: Corpus, sentences: list[_Sentence], groups: dict[str, ClaimGroup], embedder: Embedder,
+    index: dict[str, Article], evidence: _Evidence,
+) -> list[_Sentence]:
+    if not sentences:
+        return []
+    promo = [bool(PROMO.search(s.text)) for s in sentences]
+    best = _best_cross(sentences, embedder)
+    low = float(np.quantile(best, LOW_QUANTILE)) - MARGIN
+    names, words = evidence.names, evidence.words
+    candidate = [
+        promo[i] or (
+            all(c.status == "exclusive" and len(groups[c.group_id].article_ids) == 1
+                for c in s.claims if c.group_id in groups)
+            and best[i] < low
+            and not _names_shared(corpus, s, names)
+            and _shared_words(corpus, s, words) <= MAX_SHARED_WORDS
+            and not _leans_on_context(corpus.docs.get(s.article_id), s.span)
+        )
+        for i, s in enumerate(sentences)
+    ]
+    by_paragraph = _paragraph_of(sentences, index)
+    mates: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for i, key in enumerate(by_paragraph):
+        mates[key].append(i)
+    return [s for i, s in enumerate(sentences)
+            if promo[i] or (candidate[i] and all(candidate[j] for j in mates[by_paragraph[i]]))]
+
+
+def _best_cross(sentences: list[_Sentence], embedder: Embedder) -> np.ndarray:
+    """Per sentence: its highest cosine with a sentence of another article."""
+    vectors = embedder.encode([s.text for s in sentences])
+    sims = vectors @ vectors.T
+    arts = np.array([s.article_id for s in sentences])
+    sims[arts[:, None] == arts[None, :]] = -1.0
+    return np.asarray(sims.max(axis=1), dtype=np.float64)
+
+
+def _names_by_article(corpus: Corpus) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = defaultdict(set)
+    for m in corpus.mentions:
+        if m.entity_id and m.label in NAME_LABELS:
+            out[m.span.article_id].add(m.entity_id)
     return out
 
 
+def _names_shared(corpus: Corpus, sentence: _Sentence, names: dict[str, set[str]]) -> bool:
+    own = {m.entity_id for m in corpus.mentions
+           if m.entity_id and m.label in NAME_LABELS and m.span.article_id == sentence.article_id
+           and sentence.span.start <= m.span.start < sentence.span.end}
+    others = set().union(*(v for k, v in names.items() if k != sentence.article_id))
+    return bool(own & others)
+
+
+def _words_by_article(corpus: Corpus, index: dict[str, Article]) -> dict[str, set[str]]:
+    return {aid: _content_lemmas(doc) for aid, doc in corpus.docs.items() if aid in index}
+
+
+def _content_lemmas(doc: Any, span: Span | None = None) -> set[str]:
+    toks = doc if span is None else (doc.char_span(span.start, span.end, alignment_mode="expand") or [])
+    return {t.lemma_.lower() for t in toks
+            if t.pos_ in ("NOUN", "PROPN", "VERB", "ADJ") and not t.is_stop and t.is_alpha and len(t) > 2}
+
+
+def _shared_words(corpus: Corpus, sentence: _Sentence, words: dict[str, set[str]]) -> float:
+    doc = corpus.docs.get(sentence.article_id)
+    if doc is None:
+        return 1.0
+    own = _content_lemmas(doc, sentence.span)
+    if not own:
+        return 1.0
+    others = set().union(*(v for k, v in words.items() if k != sentence.article_id))
+    return len(own & others) / len(own)
+
+
+def _leans_on_context(doc: Any, span: Span) -> bool:
+    """A sentence opening with a pronoun, demonstrative or connective refers back to its context."""
+    if doc is None:
+        return True
+    toks = doc.char_span(span.start, span.end, alignment_mode="expand")
+    words = [t for t in toks if not t.is_punct] if toks is not None else []
+    if not words:
+        return True
+    first = words[0]
+    if first.pos_ in ("CCONJ", "SCONJ") or (first.pos_ == "ADV" and first.dep_ == "advmod"):
+        return True
+    return bool(first.pos_ == "PRON" or "Dem" in first.morph.get("PronType") or first.tag_ == "PRP$")
+
+
+def _paragraph_of(sentences: list[_Sentence], index: dict[str, Article]) -> list[tuple[str, int]]:
+    spans = {aid: index[aid].paragraph_spans() for aid in {s.article_id for s in sentences}}
+    return [
+        (s.article_id, next((k for k, p in enumerate(spans[s.article_id])
+                             if p.start <= s.span.start < p.end + 2), -1))
+        for s in sentences
+    ]
+
+
 def _regroup(corpus: Corpus, story_id: str, flagged: list[Claim]) -> None:
+    """Move flagged claims out of their groups into an off-topic group each."""
     if not flagged:
         return
     groups = {g.id: g for g in corpus.claim_groups}

@@ -1,4 +1,8 @@
-"""Quotes stage: direct, indirect and mixed quotes with speaker, cue and channel."""
+"""Quotes stage: direct, indirect and mixed quotes with the speaker phrase, cue and channel.
+
+The Entities stage that follows resolves each speaker phrase to a name and an entity id
+(:mod:`parallax.people`), so ``Quote.speaker`` here is the phrase as written.
+"""
 
 from __future__ import annotations
 

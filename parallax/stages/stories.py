@@ -30,6 +30,7 @@ import numpy as np
 
 from ..nlp.embed import Embedder, get_embedder
 from ..options import Options
+from ..people.index import name_tokens
 from ..pipeline import Corpus
 from ..records import Article, Story
 from ..store.story_index import IndexEntry, StoryIndex, day_number
@@ -52,8 +53,6 @@ ENTITY_CHARS = 4000
 MAX_ENTITIES = 20
 KEYWORDS = 6
 
-# Capitalised words (with internal apostrophes, hyphens, dots) as cheap proper-noun evidence.
-_CAP = re.compile(r"(?<![\w’'])([A-Z][\w’'.-]*\w|[A-Z])")
 _SENT_START = re.compile(r"(?:^|[.!?:;\"“”‘’]\s+|\n)$")
 _STOP = frozenset(
     """A An The This That These Those It Its He She They We You I In On At By For From Of To With And But Or
@@ -65,14 +64,18 @@ _STOP = frozenset(
 
 
 def entity_keys(text: str) -> list[str]:
-    """Most frequent capitalised tokens not at a sentence start: a cheap proper-noun set."""
+    """Most frequent name words not at a sentence start: a cheap proper-noun set.
+
+    Name words are the people module's (:func:`parallax.people.name_tokens`): capitalised
+    words without titles ("President", "Gov."), which every story about an office shares.
+    There is no parse yet when stories are placed, so nothing finer is asked of it.
+    """
     counts: Counter[str] = Counter()
     head = text[:ENTITY_CHARS]
-    for m in _CAP.finditer(head):
-        word = m.group(1).rstrip(".")
-        if word in _STOP or len(word) < 2:
+    for start, word in name_tokens(head):
+        if word in _STOP:
             continue
-        if _SENT_START.search(head[max(0, m.start() - 3) : m.start()]) and not _is_known(word, counts):
+        if _SENT_START.search(head[max(0, start - 3) : start]) and not _is_known(word, counts):
             continue
         counts[word] += 1
     # Interned: the same names recur across a corpus, and the index keeps every article's keys.
