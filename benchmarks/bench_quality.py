@@ -25,6 +25,7 @@ def main(argv: list[str]) -> int:
         print(f"evaluation data not found at {EVAL}: set PARALLAX_EVAL_DIR", file=sys.stderr)
         return 1
     from parallax.eval import basil, coverage, extraction, neus, people, quotes, stories
+    from parallax.eval import digest as digest_gold
 
     from . import train_same_fact
 
@@ -39,6 +40,8 @@ def main(argv: list[str]) -> int:
          lambda: basil.evaluate(EVAL, options).table()),
         ("digest", "Neutral digest vs NeuS roundups (100 test stories)",
          lambda: neus.evaluate(EVAL, options, limit=100).table()),
+        ("digest", "Digest vs coverage gold: citations, fragments, openings (minilm; docs/digest.md)",
+         lambda: digest_gold.evaluate(EVAL / "coverage", options).table()),
         ("extraction", "HTML extraction (ScrapingHub benchmark)",
          lambda: "\n".join(f"{k}: {v}" for k, v in extraction.evaluate(EVAL / "extraction").items())),
         ("facts", "Same-fact model held out: leave-one-story-out over the coverage gold (minilm; "

@@ -298,6 +298,8 @@ _eval_command("stories", "stories", "B-cubed precision/recall/F1 of story groupi
 _eval_command("quotes", "quotes", "Quote span P/R/F1 and speaker accuracy on DATA (PolNeAR).")
 _eval_command("basil", "basil", "Exclusive claims vs BASIL informational-bias spans.")
 _eval_command("digest", "neus", "ROUGE of the neutral digest vs NeuS/AllSides roundups.")
+_eval_command("people", "people", "Resolved speaker names (BASIL, PolNeAR) and quote-cluster precision.")
+_eval_command("citations", "digest", "Digest citations, fragments and openings vs the coverage gold on DATA.")
 _eval_command("coverage", "coverage", "Fact alignment, exclusives, omissions, contradictions, off-topic vs coverage gold on DATA.")  # noqa: E501
 
 

@@ -72,18 +72,24 @@ def test_consensus_first_most_widely_reported_first(digested):
 
 def test_citations_are_the_supporting_claims(digested):
     groups = {g.id: g for g in digested.claim_groups}
+    labels = {a.id: a.label for a in digested.articles}
     for sentence in digested.digests[0].sentences:
         if sentence.section == "disputed":
             continue
-        # Each citation is the sentence holding one claim of one group, and every claim's is cited.
+        # Each citation is the sentence holding a claim of one group: one per outlet stating it, every
+        # such outlet cited once.
         holders = [{c.group_id for c in digested.claims if c.sentence == s} for s in sentence.citations]
-        cited = sorted(sentence.citations)
-        exact = [g for g in set.intersection(*holders)
-                 if sorted({c.sentence for c in digested.claims if c.group_id == g}) == cited]
+        cited_outlets = [labels[s.article_id] for s in sentence.citations]
+        assert len(cited_outlets) == len(set(cited_outlets)), sentence.text
+        def outlets(g):
+            return {labels[c.span.article_id] for c in digested.claims if c.group_id == g}
+        exact = [g for g in set.intersection(*holders) if outlets(g) == set(cited_outlets)]
         assert exact, sentence.text
         group = groups[exact[0]]
         if sentence.section == "partial":
             assert group.kind in ("shared", "reported", "exclusive")
+        if sentence.section == "other":
+            assert group.kind == "uncertain"
 
 
 def test_partial_and_disputed_sections(digested):

@@ -204,3 +204,36 @@ def test_load_gold_skips_the_seed_story_without_seeds(tmp_path):
     stories = load_gold(_fake_eval(tmp_path, with_seeds=False), skipped)
     assert [s.name for s in stories] == ["dev_basil_00"]
     assert len(skipped) == 1 and skipped[0].startswith("dev_seeds: skipped, seeds directory")
+
+
+def test_digest_citations_are_judged_by_the_gold(nlp):
+    from parallax.eval.digest import evaluate_views as digest_views
+    from parallax.eval.digest import score_digest
+
+    view = _view()
+    story = view["stories"][1]
+    texts = {a["id"]: a["text"] for a in view["articles"]}
+
+    def cite(lab: str, j: int) -> dict:
+        aid = f"id-{lab}"
+        s = SENTENCES[lab][j]
+        start = texts[aid].index(s)
+        return {"article_id": aid, "start": start, "end": start + len(s)}
+
+    story["digests"] = [{"story_id": "s1", "sentences": [
+        # worded from A1.s0; A2.s0 states F1 too (right), A1.s2 is another fact (wrong)
+        {"text": SENTENCES["A1"][0], "citations": [cite("A1", 0), cite("A2", 0), cite("A1", 2)],
+         "section": "consensus"},
+        # a fragment opening on a pronoun, citing its own sentence (F2: right)
+        {"text": "They signed it.", "citations": [cite("A1", 1)], "section": "partial"},
+        # boilerplate (no gold fact): its own citation is wrong
+        {"text": SENTENCES["A2"][3], "citations": [cite("A2", 3)], "section": "other"},
+    ]}]
+    r = score_digest(view, _gold_story(), nlp)
+    assert (r["sentences"], r["consensus"], r["partial"], r["other"]) == (3, 1, 1, 1)
+    assert (r["cite_judged"], r["cite_ok"]) == (5, 3)
+    assert (r["cross_judged"], r["cross_ok"]) == (2, 1)
+    assert (r["fragments"], r["openings"], r["max_citations"]) == (2, 1, 3)  # "Share this article" too
+    result = digest_views({"fake": view}, [_gold_story()])
+    assert result.stories == 1 and result.citation_precision == pytest.approx(3 / 5)
+    assert "citation precision 0.600" in result.table()

@@ -47,10 +47,22 @@ def test_digest_is_less_loaded_than_its_sources(result):
 
 @pytest.mark.gate
 @pytest.mark.slow
-def test_every_digest_sentence_supported_on_every_story(result):
+def test_digest_sentences_are_supported_by_what_they_cite(result):
     assert result.empty == 0
     assert result.sentences >= 2 * LIMIT
+    # The builder's own test (words inside one cited span) holds by construction; what is pinned is the
+    # independent check (eval/support.py: each citation names the key entities and shares a predicate).
+    # Measured with minilm: 0.80 of the citations on 100 stories.
     assert result.supported == 1.0
+    assert result.citations_supported >= 0.72
+
+
+@pytest.mark.gate
+@pytest.mark.slow
+def test_digest_is_measured_against_lexrank(result):
+    # LexRank of the same leads, cut at the lead baseline's length (100 stories: ROUGE-1 0.393).
+    assert 0.25 <= result.lexrank.rouge1 <= 0.6
+    assert result.digest.rouge1 >= result.lexrank.rouge1 - 0.03
 
 
 @pytest.mark.gate

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from ..errors import ParallaxError
 from ..framing.lexicon import Lexicon, load_lexicon
+from ..nlp.spacy import load_spacy
 from ..options import Options
 from ..pipeline import Corpus
 from ..records import Article, Record, Story
@@ -32,6 +33,7 @@ from ..stages.claims import Claims
 from ..stages.digest import LOADED_CATEGORIES, Digests, digest_text, supported
 from ..stages.parse import Parse
 from .metrics import prf
+from .support import supported_share
 
 SPLIT_DIR = Path("data") / "naacl2022_lrc_roundup_random_order_probe"
 SECTIONS = ("consensus", "partial", "other")
@@ -55,8 +57,11 @@ class NeusEval(Record):
     stories: int = 0
     digest: Rouge = field(default_factory=Rouge)
     baseline: Rouge = field(default_factory=Rouge)
+    lexrank: Rouge = field(default_factory=Rouge)  # LexRank (Erkan & Radev 2004), as long as the lead
     sentences: int = 0
-    supported: float = 0.0  # share of digest sentences whose words lie in a cited span
+    supported: float = 0.0  # share of digest sentences whose words lie in a cited span (the builder's test)
+    # Share of citations the independent check (eval/support.py: key entities and a predicate) accepts.
+    citations_supported: float = 0.0
     empty: int = 0  # stories whose digest came out empty
     # Loaded terms (lexicon categories label, violence, idiom) per 100 words: in the digest and in
     # the outlets' text it was made from.
@@ -68,11 +73,14 @@ class NeusEval(Record):
             f"NeuS/AllSides neutral digest, {self.stories} stories (sections: {', '.join(SECTIONS)})",
             f"{'':<24}{'ROUGE-1':>9}{'ROUGE-2':>9}{'ROUGE-L':>9}",
         ]
-        for name, r in (("digest", self.digest), ("lead baseline", self.baseline)):
+        for name, r in (("digest", self.digest), ("lead baseline", self.baseline),
+                        ("LexRank baseline", self.lexrank)):
             rows.append(f"{name:<24}{r.rouge1:>9.3f}{r.rouge2:>9.3f}{r.rouge_l:>9.3f}")
         per_story = self.sentences / max(1, self.stories)
         rows.append(f"digest sentences: {self.sentences} ({per_story:.1f} per story), "
-                    f"supported by a cited span: {self.supported:.1%}, empty digests: {self.empty}")
+                    f"words inside a cited span: {self.supported:.1%}, citations supported (key entities "
+                    f"and predicate, eval/support.py): {self.citations_supported:.1%}, "
+                    f"empty digests: {self.empty}")
         rows.append(f"loaded terms per 100 words: digest {self.digest_loaded:.2f}, "
                     f"sources {self.source_loaded:.2f}")
         return "\n".join(rows)
@@ -162,8 +170,9 @@ def evaluate(path: Path | str, options: Options, limit: int | None = None) -> Ne
     articles = corpus.by_id()
     lexicon = load_lexicon(options.lexicon)
     result = NeusEval(stories=len(pairs))
-    scores, leads = [], []
+    scores, leads, lexranks = [], [], []
     good = 0
+    checks: list[tuple[str, list[str]]] = []
     digest_words = source_words = 0
     for n, (_, raw_target) in enumerate(pairs):
         target = roundup_text(raw_target)
@@ -173,9 +182,12 @@ def evaluate(path: Path | str, options: Options, limit: int | None = None) -> Ne
         result.sentences += len(sentences)
         result.empty += not sentences
         good += sum(supported(s.text, s.citations, articles) for s in sentences)
+        checks += [(s.text, [articles[c.article_id].snippet(c) for c in s.citations]) for s in sentences]
         text = digest_text(digest, SECTIONS) if digest else ""
         scores.append(rouge(text, target))
-        leads.append(rouge(_lead_baseline(corpus, story), target))
+        lead = _lead_baseline(corpus, story)
+        leads.append(rouge(lead, target))
+        lexranks.append(rouge(lexrank_summary(_sentences(corpus, story), len(tokens(lead))), target))
         sources = " ".join(articles[a].text for a in story.article_ids)
         result.digest_loaded += _loaded_count(lexicon, text)
         result.source_loaded += _loaded_count(lexicon, sources)
@@ -183,7 +195,10 @@ def evaluate(path: Path | str, options: Options, limit: int | None = None) -> Ne
         source_words += len(tokens(sources))
     result.digest = _mean(scores)
     result.baseline = _mean(leads)
+    result.lexrank = _mean(lexranks)
     result.supported = good / max(1, result.sentences)
+    ok, total = supported_share(checks, load_spacy(options.spacy_model))
+    result.citations_supported = ok / max(1, total)
     result.digest_loaded = round(100 * result.digest_loaded / max(1, digest_words), 4)
     result.source_loaded = round(100 * result.source_loaded / max(1, source_words), 4)
     return result
@@ -208,3 +223,43 @@ def _lead_baseline(corpus: Corpus, story: Story) -> str:
         if first is not None:
             firsts.append(first.text)
     return " ".join(firsts)
+
+
+def _sentences(corpus: Corpus, story: Story) -> list[str]:
+    return [sent.text for art_id in story.article_ids if (doc := corpus.docs.get(art_id)) is not None
+            for sent in doc.sents if sent.text.strip()]
+
+
+def lexrank_summary(sentences: Sequence[str], words: int, threshold: float = 0.1,
+                    duplicate: float = 0.5) -> str:
+    """LexRank: sentences by stationary score on their TF-IDF cosine graph, best first, until ``words``.
+
+    The usual unsupervised multi-document baseline (edges where cosine > ``threshold``, damping 0.85);
+    a sentence too close (cosine > ``duplicate``) to one already taken is passed over.
+    """
+    import numpy as np
+
+    bags = [Counter(tokens(s)) for s in sentences]
+    if not bags:
+        return ""
+    vocab = {w: n for n, w in enumerate(sorted({w for b in bags for w in b}))}
+    tf = np.zeros((len(bags), max(1, len(vocab))))
+    for i, bag in enumerate(bags):
+        for w, c in bag.items():
+            tf[i, vocab[w]] = c
+    idf = np.log(len(bags) / np.maximum(1, (tf > 0).sum(axis=0))) + 1.0
+    vec = tf * idf
+    vec /= np.maximum(1e-12, np.linalg.norm(vec, axis=1, keepdims=True))
+    sim = vec @ vec.T
+    adj = (sim > threshold).astype(float)
+    trans = adj / adj.sum(axis=1, keepdims=True)
+    score = np.full(len(bags), 1.0 / len(bags))
+    for _ in range(100):
+        score = 0.15 / len(bags) + 0.85 * trans.T @ score
+    chosen: list[int] = []
+    for i in np.argsort(-score, kind="stable").tolist():
+        if sum(len(tokens(sentences[j])) for j in chosen) >= words:
+            break
+        if all(sim[i, j] <= duplicate for j in chosen):
+            chosen.append(i)
+    return " ".join(sentences[i] for i in sorted(chosen))

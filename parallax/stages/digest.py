@@ -34,6 +34,7 @@ MAX_CONSENSUS = 10
 MAX_SHARED = 5
 MAX_EXCLUSIVE_PER_ARTICLE = 1
 MAX_DISPUTED = 6
+MIN_WORDS = 6  # shorter lines are headlines, captions or fragments ("This is a critical mission.")
 DUPLICATE_OVERLAP = 0.7  # content-word overlap above which two sentences say the same
 LOADED_CATEGORIES = frozenset({"label", "violence", "idiom"})
 
@@ -61,6 +62,35 @@ _MEDIA_TAIL = re.compile(
     r"|(?:[^,;\"“”]{0,60}?\s)?reported(?: on \w+)?)\s*(?=[.!]?\s*$)",
     re.IGNORECASE,
 )
+
+
+# An opening that points back to something the digest has not said: a pronoun or a demonstrative.
+_REFERENCE_OPENING = re.compile(
+    r"^[\"“‘']?\s*(?:he|she|they|it|its|his|her|their|them|him|this|that|these|those|such|there|then|"
+    r"the (?:latter|former|move|decision|report|statement|incident|attack|comments?|remarks?))\b",
+    re.IGNORECASE,
+)
+
+
+def opens_on_reference(text: str) -> bool:
+    """True when the sentence opens on a pronoun or demonstrative whose antecedent it does not hold."""
+    return bool(_REFERENCE_OPENING.match(text.lstrip()))
+
+
+def balanced_quotes(text: str) -> bool:
+    """Every quotation the sentence opens it closes: a sentence cut inside a quote is a fragment."""
+    return text.count("“") == text.count("”") and text.count('"') % 2 == 0
+
+
+def stands_alone(text: str) -> bool:
+    """A digest line: a full sentence of at least ``MIN_WORDS`` words, its quotations whole and
+    attributed, not opening on a reference."""
+    return (is_prose(text, MIN_WORDS) and balanced_quotes(text) and not opens_on_reference(text)
+            and not _BARE_QUOTE.match(text.strip()))
+
+
+# A sentence that is all quotation: the digest would state someone's words without saying whose.
+_BARE_QUOTE = re.compile(r"^[\"“][^\"“”]*[\"”]$")
 
 
 def content_words(text: str) -> set[str]:
@@ -266,19 +296,34 @@ class _Builder:
         for group in groups:
             if added >= limit:
                 break
-            members = self._members(group)
-            if not members:
-                continue
-            best = most_neutral(members, self.lexicon)
-            # A claim is a clause: the digest states it in its whole sentence and cites the
-            # sentences that hold the group's claims.
-            citations = sorted({c.sentence or c.span for c in members})
-            art = self.articles.get(best.span.article_id)
-            text = art.snippet(best.sentence or best.span) if art is not None else best.text
-            sentence = self._sentence(text, citations, section, section == "consensus")
+            sentence = self._stated(group, section)
             if sentence is not None and not _duplicate(sentence, chosen):
                 chosen.append(sentence)
                 added += 1
+
+    def _stated(self, group: ClaimGroup, section: str) -> DigestSentence | None:
+        """The group's fact in the most neutral whole sentence that stands alone, citing one sentence per
+        outlet that states it (that sentence for its own outlet); None when no member's sentence will do."""
+        members = self._members(group)
+        by_id = {c.id: c for c in members}
+        for variant in sorted(score_variants(members, self.lexicon), key=lambda v: v.key):
+            best = by_id[variant.claim_id]
+            art = self.articles.get(best.span.article_id)
+            if art is None:
+                continue
+            sentence = self._sentence(art.snippet(best.sentence or best.span), self._citations(best, members),
+                                      section, section == "consensus")
+            if sentence is not None and stands_alone(sentence.text):
+                return sentence
+        return None
+
+    def _citations(self, chosen: Claim, members: Sequence[Claim]) -> list[Span]:
+        """One sentence per outlet: the chosen claim's for its outlet, else the member most surely aligned."""
+        per_outlet: dict[str, Claim] = {}
+        for claim in sorted(members, key=lambda c: (c.id != chosen.id, -(c.best or 0.0), c.span)):
+            art = self.articles.get(claim.span.article_id)
+            per_outlet.setdefault(art.label if art is not None else claim.span.article_id, claim)
+        return sorted({c.sentence or c.span for c in per_outlet.values()})
 
     def _sentence(
         self, text: str, citations: list[Span], section: str, drop_media: bool
