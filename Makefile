@@ -42,6 +42,9 @@ bench: dev
 # Refit the shipped models from ../shared/eval (deterministic: the same files on every run).
 train: dev
 	$(PY) -m benchmarks.train_same_fact
+	$(PY) -m benchmarks.train_same_fact --embedder model2vec
+	$(PY) -m benchmarks.train_tone
+	$(PY) -m benchmarks.train_tone --embedder model2vec
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache

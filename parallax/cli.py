@@ -299,6 +299,8 @@ _eval_command("quotes", "quotes", "Quote span P/R/F1 and speaker accuracy on DAT
 _eval_command("basil", "basil", "Exclusive claims vs BASIL informational-bias spans.")
 _eval_command("digest", "neus", "ROUGE of the neutral digest vs NeuS/AllSides roundups.")
 _eval_command("people", "people", "Resolved speaker names (BASIL, PolNeAR) and quote-cluster precision.")
+_eval_command("tone", "tone", "Tone toward a mention vs NewsMTSC (a .jsonl file, or a folder of dev splits).")
+_eval_command("lexicon", "lexicon", "Loaded-terms lexicon vs BASIL lexical-bias spans, per outlet.")
 _eval_command("citations", "digest", "Digest citations, fragments and openings vs the coverage gold on DATA.")
 _eval_command("coverage", "coverage", "Fact alignment, exclusives, omissions, contradictions, off-topic vs coverage gold on DATA.")  # noqa: E501
 

@@ -84,8 +84,10 @@ def _ratio(a: int, b: int) -> float:
     return a / b if b else 0.0
 
 
-def load(path: str | Path, limit: int | None = None) -> tuple[Corpus, dict[str, list[Span]]]:
-    """Articles as one story per triplet, and the ``inf`` spans of each annotated article."""
+def load(path: str | Path, limit: int | None = None, bias: str = "inf"
+         ) -> tuple[Corpus, dict[str, list[Span]]]:
+    """Articles as one story per triplet, and the ``bias`` (``inf``, ``lex``) spans of each annotated
+    article."""
     root = Path(path)
     if (root / "basil").is_dir():
         root = root / "basil"
@@ -103,7 +105,7 @@ def load(path: str | Path, limit: int | None = None) -> tuple[Corpus, dict[str, 
         triplets[key].append(art)
         ann = root / "annotations" / file.parent.name / f"{file.stem}_ann.json"
         if ann.is_file():
-            spans[art.id] = _inf_spans(art.id, json.loads(ann.read_text(encoding="utf-8")), starts)
+            spans[art.id] = _inf_spans(art.id, json.loads(ann.read_text(encoding="utf-8")), starts, bias)
     corpus = Corpus(articles=[a for arts in triplets.values() for a in arts])
     corpus.stories = [Story(key, [a.id for a in arts]) for key, arts in triplets.items()]
     corpus.provided |= {"articles", "stories"}
@@ -130,11 +132,11 @@ def _article(file: Path, data: dict[str, Any]) -> tuple[Article, list[int]]:
     return art, starts
 
 
-def _inf_spans(article_id: str, data: dict[str, Any], starts: list[int]) -> list[Span]:
+def _inf_spans(article_id: str, data: dict[str, Any], starts: list[int], bias: str = "inf") -> list[Span]:
     out = []
     for ann in data.get("phrase-level-annotations", []):
         index = int(str(ann.get("id", "p-1"))[1:] or -1)
-        if ann.get("bias") != "inf" or not 0 <= index < len(starts):
+        if ann.get("bias") != bias or not 0 <= index < len(starts):
             continue
         base = starts[index]
         out.append(Span(article_id, base + int(ann["start"]), base + int(ann["end"])))

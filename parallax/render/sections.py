@@ -288,6 +288,7 @@ def timeline(ctx: Context) -> list[EventView]:
 FRAMING_TITLES = {
     "headline": "Headline",
     "loaded": "Loaded terms",
+    "loaded-quoted": "Loaded terms in quotations (the speaker's words)",
     "tone": "Tone towards",
     "topic": "Emphasis",
 }
@@ -302,10 +303,12 @@ def _framing(ctx: Context, article_ids: list[str]) -> list[FramingLine]:
         item: tuple[str, str, Cite | None]
         if sig.kind == "headline":
             item = (sig.explanation or sig.label, "", None)
-        elif sig.kind == "loaded":
+        elif sig.kind in ("loaded", "loaded-quoted"):
             item = (sig.label, sig.explanation, ctx.cite(sig.spans[0], "loaded") if sig.spans else None)
         elif sig.kind == "tone":
-            item = (f"{sig.label} {sig.score:+.2f}", sig.explanation, None)
+            # "Rashid: negative 40% (2)": the share of the sentences naming the actor, the first one cited.
+            item = (f"{sig.label} {sig.score:.0%} ({len(sig.spans)})", sig.explanation,
+                    ctx.cite(sig.spans[0], "tone") if sig.spans else None)
         elif sig.kind == "topic":
             item = (f"{sig.label} {sig.score:.0%}", sig.explanation, None)
         else:

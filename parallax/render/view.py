@@ -182,7 +182,7 @@ def article_views(ctx: Context) -> tuple[list[ArticleView], list[str]]:
     for signal in ctx.corpus.framing:
         if signal.article_id in ctx.index:
             framing[signal.article_id].append(signal)
-            if signal.kind == "loaded":
+            if signal.kind in ("loaded", "loaded-quoted"):
                 ctx.cited.extend((s, "loaded", f"loaded term: {signal.label}") for s in signal.spans)
     views, split = [], []
     for art in ctx.articles:
