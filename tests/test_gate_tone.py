@@ -1,7 +1,7 @@
 """Gate: tone toward a mention on NewsMTSC's two dev splits, which the model never saw.
 
-Measured with minilm (the default): macro-F1 0.690 on dev_mt (442 targets, sentences with several
-targets) and 0.707 on dev_rw (343, real-world distribution), against VADER on the whole sentence
+Measured with minilm (the default): macro-F1 0.689 on dev_mt (442 targets, sentences with several
+targets) and 0.715 on dev_rw (343, real-world distribution), against VADER on the whole sentence
 0.528 and 0.508 (the framing stage's measure before). Published: 0.79-0.83 for fine-tuned
 BERT/RoBERTa models, which cannot be had offline here.
 """
@@ -26,7 +26,7 @@ def result(eval_dir, options):
 def test_macro_f1_floors(result):
     assert set(result.splits) == {"dev_mt", "dev_rw"}
     assert result.splits["dev_mt"]["model"]["macro_f1"] >= 0.66
-    assert result.splits["dev_rw"]["model"]["macro_f1"] >= 0.67
+    assert result.splits["dev_rw"]["model"]["macro_f1"] >= 0.69
 
 
 def test_the_model_beats_vader_on_the_sentence(result):

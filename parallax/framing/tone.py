@@ -3,8 +3,10 @@
 Learned on NewsMTSC (Hamborg & Donnay, EACL 2021) by ``benchmarks/train_tone.py`` (``make train``):
 a multinomial logistic regression over
 
-- the embedding of the whole sentence and of the words around the mention (``WINDOW`` words each
-  side, the mention itself replaced by a neutral placeholder so its own name carries no sentiment),
+- embeddings of the whole sentence, of the sentence with the mention replaced by a neutral
+  placeholder (so its own name carries no sentiment), of the words around the mention (``WINDOW`` and
+  ``NARROW`` words each side, the mention replaced too) and of the ``SIDE`` words before and after it
+  apart (the blocks were chosen by cross-validation on the training split),
 - VADER's scores of the sentence and of that window, and where the mention stands: inside a
   quotation, opening the sentence.
 
@@ -29,6 +31,7 @@ import numpy as np
 CLASSES = ("negative", "neutral", "positive")
 WINDOW = 6  # words each side of the mention
 NARROW = 3  # words each side: what is said of the mention itself ("accused someone of lying")
+SIDE = 8  # words before and after the mention, embedded apart: who acts on it, what it does
 PLACEHOLDER = "someone"
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "tone.json"
 _WORD = re.compile(r"\S+")
@@ -88,9 +91,15 @@ def features(targets: Sequence[Target], encoder: Encoder) -> np.ndarray:
     if not targets:
         return np.zeros((0, 0))
     sentences = np.asarray(encoder.encode([t.sentence for t in targets]), dtype=np.float64)
-    windows = np.asarray(encoder.encode([window(t) for t in targets]), dtype=np.float64)
-    narrow = np.asarray(encoder.encode([window(t, NARROW) for t in targets]), dtype=np.float64)
-    return np.hstack([sentences, windows, narrow, scalar_features(targets)])
+    texts = [
+        [window(t) for t in targets],
+        [window(t, NARROW) for t in targets],
+        [t.sentence[: t.start] + PLACEHOLDER + t.sentence[t.end :] for t in targets],
+        [" ".join(t.sentence[: t.start].split()[-SIDE:]) or "." for t in targets],
+        [" ".join(t.sentence[t.end :].split()[:SIDE]) or "." for t in targets],
+    ]
+    blocks = [np.asarray(encoder.encode(batch), dtype=np.float64) for batch in texts]
+    return np.hstack([sentences, *blocks, scalar_features(targets)])
 
 
 @dataclass(slots=True)
