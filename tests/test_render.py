@@ -223,3 +223,20 @@ def test_markdown_cannot_inject_markup(corpus):
     page = parse(rendered)
     assert not {"script", "img", "i", "b", "a"} & set(page.tags)
     assert "window.__pwned" in _strip(rendered)
+
+
+def test_tables_are_captioned_and_matrix_links_say_what_they_open(report):
+    assert report.count("<caption>") >= 2
+    assert '<th scope="col">fact</th>' in report
+    # a matrix number is announced with its outlet, not as a bare "1"
+    links = re.findall(r'<a href="#[^"]+" aria-label="([^"]+)">\d+</a>', report)
+    assert links and all(" in " in label for label in links)
+
+
+def test_flags_and_pages_name_outlets_not_ids_or_paths(corpus, report):
+    flags = re.findall(r'<span class="flag">([^<]*)</span>', report)
+    for art in corpus.articles:
+        assert all(art.id not in f for f in flags)
+        if "/" in art.source:
+            assert art.source not in report  # the file name only
+    assert not any(f.startswith(("paraphrase-as-quote", "speaker-mismatch")) for f in flags)  # no code words

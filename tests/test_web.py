@@ -6,6 +6,7 @@ import base64
 import hashlib
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -100,7 +101,9 @@ def test_story_api_mirrors_the_cli_json(client, db, story_id):
     with Store.open(str(db[0])) as store:
         stored = store.load_story(story_id)
     expected = story_view(stored, stored.stories[0])
-    expected["articles"] = [article_view(a) for a in stored.story_articles(stored.stories[0])]
+    # The app serves an input's file name, not the server's path to it.
+    expected["articles"] = [{**article_view(a), "source": Path(a.source).name}
+                            for a in stored.story_articles(stored.stories[0])]
     got = client.get(f"/api/stories/{story_id}").json()
     assert got == expected
     assert got["contradictions"] and got["articles"]
@@ -187,7 +190,9 @@ def test_story_page_links_articles_and_exports(client, db, story_id):
 
 def test_openapi_documents_every_route(client):
     doc = client.get("/api/openapi.json").json()
-    app = client.app.app  # inside the security-headers wrapper
+    app = client.app
+    while not hasattr(app, "routes"):  # inside the security-headers and compression wrappers
+        app = app.app
     routes = {r.path for r in app.routes}
     assert routes == set(doc["paths"])
     assert doc["openapi"].startswith("3.")
@@ -234,3 +239,31 @@ def test_an_unexpected_failure_is_a_500_without_traceback(db, monkeypatch):
         monkeypatch.setattr(web_app, "story_view", boom)
         api = client.get(f"/api/stories/{story_id}")
         assert api.status_code == 500 and api.json() == {"error": "internal error", "status": 500}
+
+
+def test_story_pages_are_compressed_and_keep_their_headers(client, story_id):
+    page = client.get(f"/stories/{story_id}", headers={"Accept-Encoding": "gzip"})
+    assert page.status_code == 200
+    assert page.headers["content-encoding"] == "gzip"
+    assert "content-security-policy" in page.headers  # the security headers survive compression
+    plain = client.get(f"/stories/{story_id}", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.text == page.text
+
+
+def test_a_keyboard_user_can_skip_to_the_content(client, story_id):
+    page = client.get(f"/stories/{story_id}").text
+    elements = _elements(page)
+    first_link = next(attrs for tag, attrs in elements if tag == "a")
+    assert first_link.get("href") == "#main" and "skip" in first_link.get("class", "")
+    assert any(tag == "main" and attrs.get("id") == "main" for tag, attrs in elements)
+
+
+def test_no_server_path_is_served(client, db, story_id):
+    corpus = db[1]
+    art = corpus.articles[0]
+    assert "/" in art.source  # the analysed examples were read from a path on this machine
+    served = [client.get(f"/articles/{art.id}").text, client.get(f"/api/articles/{art.id}").text,
+              client.get(f"/api/stories/{story_id}").text]
+    parent = str(Path(art.source).parent)
+    assert all(parent not in text for text in served)
+    assert client.get(f"/api/articles/{art.id}").json()["source"] == Path(art.source).name

@@ -13,6 +13,7 @@ import base64
 import datetime as dt
 import functools
 import hashlib
+from pathlib import PurePath
 
 import jinja2
 from markupsafe import Markup
@@ -24,7 +25,7 @@ from .view import StoryPage, story_page
 
 @functools.cache
 def environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(
             [
                 jinja2.PackageLoader("parallax.render", "templates"),
@@ -35,6 +36,9 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
+    # An input's file name, never the server's path to it (reports are shared; paths leak).
+    env.filters["basename"] = lambda source: PurePath(str(source or "")).name
+    return env
 
 
 @functools.cache

@@ -104,7 +104,7 @@ def _quotes(page: StoryPage, notes: Notes) -> list[str]:
     ]
     for cl in page.clusters:
         who = ", ".join(escape(s) for s in cl.speakers) or "Unattributed"
-        flags = "".join(f" *({escape(f)})*" for f in cl.flags)
+        flags = "".join(f" *({escape(f.partition(': ')[2] or f)})*" for f in cl.flags)
         lines.append(f"- **{who}**: “{escape(cl.canonical)}”{flags}")
         for var in cl.variants:
             lines.append(f"  - “{_diff(var.diff) or escape(var.text)}”{notes.ref(var.carriers)}")

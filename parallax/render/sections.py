@@ -189,7 +189,7 @@ def clusters(ctx: Context) -> list[ClusterView]:
                 cl.id,
                 list(cl.speakers),
                 cl.canonical,
-                list(cl.flags),
+                [_readable_flag(f, ctx) for f in cl.flags],
                 [(o, ctx.colour.get(o, "ox")) for o in outlets],
                 variants,
             )
@@ -283,6 +283,14 @@ def timeline(ctx: Context) -> list[EventView]:
     events = [e for e in ctx.corpus.timeline if e.story_id == ctx.story.id]
     events.sort(key=lambda e: (e.date, -len(e.spans), e.text))
     return [EventView(e.date, e.text, ctx.cites(e.spans, "event")) for e in events]
+
+
+def _readable_flag(flag: str, ctx: Context) -> str:
+    """A stored flag as a reader reads it: article ids become their outlets, the code before ':' goes."""
+    _, _, text = flag.partition(": ")
+    for aid in ctx.index:
+        text = text.replace(aid, ctx.outlet(aid))
+    return text or flag
 
 
 FRAMING_TITLES = {

@@ -14,13 +14,14 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import jinja2
 from markupsafe import escape
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
@@ -205,6 +206,11 @@ def _page_routes(site: Site) -> list[Route]:
     ]
 
 
+def _public(article: dict[str, Any]) -> dict[str, Any]:
+    """An article as the app serves it: its input's file name, not the server's path to it."""
+    return {**article, "source": PurePath(str(article.get("source") or "")).name}
+
+
 def _api_routes(site: Site) -> list[Route]:
     """The JSON API: the same data as the CLI's ``--json`` output."""
 
@@ -214,12 +220,12 @@ def _api_routes(site: Site) -> list[Route]:
     def api_story(request: Request) -> Response:
         corpus = site.story(request.path_params["story_id"])
         view = story_view(corpus, corpus.stories[0])
-        view["articles"] = [article_view(a) for a in corpus.story_articles(corpus.stories[0])]
+        view["articles"] = [_public(article_view(a)) for a in corpus.story_articles(corpus.stories[0])]
         return SafeJSON(view)
 
     def api_article(request: Request) -> Response:
         found, story_id = site.article(request.path_params["article_id"])
-        return SafeJSON({**article_view(found), "story_id": story_id})
+        return SafeJSON({**_public(article_view(found)), "story_id": story_id})
 
     def api_openapi(request: Request) -> Response:
         return SafeJSON(openapi_document(__version__))
@@ -280,4 +286,5 @@ def create_app(store_url: str) -> ASGIApp:
         exception_handlers={HTTPException: _http_error, Exception: _http_error},
     )
     app.state.site = site
-    return SecurityHeaders(app)
+    # Story pages of many articles run to hundreds of KB of text: compressed, a tenth of that.
+    return SecurityHeaders(GZipMiddleware(app, minimum_size=1024))
