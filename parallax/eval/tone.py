@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..framing.tone import CLASSES, Target, _vader, features, load_tone_model
+from ..framing.tone import CLASSES, Target, features, load_tone_model, vader
 from ..options import Options
 from ..records import Record
 
@@ -63,10 +63,10 @@ def score_labels(gold: Sequence[str], predicted: Sequence[str]) -> dict[str, Any
 
 
 def vader_labels(targets: Sequence[Target]) -> list[str]:
-    vader = _vader()
+    analyser = vader()
     out = []
     for t in targets:
-        score = vader.polarity_scores(t.sentence)["compound"]
+        score = analyser.polarity_scores(t.sentence)["compound"]
         out.append("positive" if score >= 0.05 else "negative" if score <= -0.05 else "neutral")
     return out
 

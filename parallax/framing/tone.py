@@ -68,18 +68,19 @@ def inside_quote(text: str, at: int) -> bool:
 
 
 @functools.cache
-def _vader() -> Any:
+def vader() -> Any:
+    """VADER's analyser, loaded once per process."""
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     return SentimentIntensityAnalyzer()
 
 
 def scalar_features(targets: Sequence[Target]) -> np.ndarray:
-    vader = _vader()
+    analyser = vader()
     rows = []
     for t in targets:
-        s = vader.polarity_scores(t.sentence)
-        w = vader.polarity_scores(window(t))
+        s = analyser.polarity_scores(t.sentence)
+        w = analyser.polarity_scores(window(t))
         quoted = float(inside_quote(t.sentence, t.start))
         rows.append([s["compound"], w["compound"], w["neg"], w["pos"], quoted, float(t.start <= 2),
                      float(any(c in t.sentence for c in _OPEN))])

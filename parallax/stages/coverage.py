@@ -78,11 +78,27 @@ def outlet_cards(
     by_outlet: dict[str, list[Article]] = defaultdict(list)
     for art in arts:
         by_outlet[art.label].append(art)
-    return [_card(corpus, story, matrix, outlet, by_outlet[outlet]) for outlet in matrix.outlets]
+    names = story_names(corpus, story)
+    return [_card(corpus, story, matrix, outlet, by_outlet[outlet], names) for outlet in matrix.outlets]
+
+
+def story_names(corpus: Corpus, story: Story) -> dict[str, str]:
+    """Entity id -> the fullest way the story's own articles name it (``Entity.merged``'s order).
+
+    Not the corpus-wide entity's name: that depends on which other stories were analysed with this
+    one, and a story's cards must not.
+    """
+    ids = set(story.article_ids)
+    said: dict[str, list[str]] = defaultdict(list)
+    for m in corpus.mentions:
+        if m.entity_id and m.span.article_id in ids:
+            said[m.entity_id].append(m.text)
+    return {eid: min(texts, key=name_rank) for eid, texts in said.items()}
 
 
 def _card(
-    corpus: Corpus, story: Story, matrix: CoverageMatrix, outlet: str, arts: list[Article]
+    corpus: Corpus, story: Story, matrix: CoverageMatrix, outlet: str, arts: list[Article],
+    names: dict[str, str],
 ) -> OutletCard:
     ids = [a.id for a in arts]
     first = arts[0]
@@ -103,23 +119,12 @@ def _card(
     card.quotes = [q.id for q in corpus.quotes if q.article_id in ids]
     for art in arts:
         card.sources.extend(cited_sources(art))
-    _entity_summary(corpus, card, set(ids))
+    _entity_summary(corpus, card, set(ids), names)
     return card
 
 
-def _entity_summary(corpus: Corpus, card: OutletCard, ids: set[str]) -> None:
-    """The names the outlet uses and the labels it gives each actor.
-
-    An actor is named by the fullest way the story's own articles name it (``Entity.merged``'s order),
-    not by the corpus-wide entity's name: that depends on which other stories were analysed with this
-    one, and a story's card must not.
-    """
-    story_ids = {i for s in corpus.stories if ids & set(s.article_ids) for i in s.article_ids} | ids
-    said: dict[str, list[str]] = defaultdict(list)
-    for m in corpus.mentions:
-        if m.entity_id and m.span.article_id in story_ids:
-            said[m.entity_id].append(m.text)
-    names = {eid: min(texts, key=name_rank) for eid, texts in said.items()}
+def _entity_summary(corpus: Corpus, card: OutletCard, ids: set[str], names: dict[str, str]) -> None:
+    """The names the outlet uses (``names``: :func:`story_names`) and the labels it gives each actor."""
     counts = Counter(
         names.get(m.entity_id or "", m.text) for m in corpus.mentions if m.span.article_id in ids
     )

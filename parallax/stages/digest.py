@@ -180,11 +180,16 @@ def score_variants(claims: Sequence[Claim], lexicon: HitFinder) -> list[Variant]
     return out
 
 
-def most_neutral(claims: Sequence[Claim], lexicon: HitFinder) -> Claim:
-    """The variant without loaded terms, written as a sentence, with fewest evaluative words, then
-    the most central."""
+def by_neutrality(claims: Sequence[Claim], lexicon: HitFinder) -> list[Claim]:
+    """The variants most neutral first: without loaded terms, written as a sentence, with fewest
+    evaluative words, then the most central."""
     by_id = {c.id: c for c in claims}
-    return by_id[min(score_variants(claims, lexicon), key=lambda v: v.key).claim_id]
+    return [by_id[v.claim_id] for v in sorted(score_variants(claims, lexicon), key=lambda v: v.key)]
+
+
+def most_neutral(claims: Sequence[Claim], lexicon: HitFinder) -> Claim:
+    """The most neutral variant (:func:`by_neutrality`'s first)."""
+    return by_neutrality(claims, lexicon)[0]
 
 
 class Digests:
@@ -232,7 +237,7 @@ class _Builder:
         outlets = len({a.label for i in story.article_ids if (a := self.articles.get(i))})
         # A fact at least half the outlets state is widely reported, whether or not the others are decided.
         wide = {g.id for g in groups if g.kind in ("consensus", "shared", "reported")
-                and 2 * len(self._outlets(g)) >= outlets >= 2 and len(self._outlets(g)) >= 2}
+                and 2 * (n := len(self._outlets(g))) >= outlets >= 2 and n >= 2}
         consensus = self._ranked(g for g in groups if g.id in wide)
         self._add(chosen, consensus, "consensus", MAX_CONSENSUS)
         shared = self._ranked(g for g in groups if g.kind in ("shared", "reported") and g.id not in wide
@@ -305,9 +310,7 @@ class _Builder:
         """The group's fact in the most neutral whole sentence that stands alone, citing one sentence per
         outlet that states it (that sentence for its own outlet); None when no member's sentence will do."""
         members = self._members(group)
-        by_id = {c.id: c for c in members}
-        for variant in sorted(score_variants(members, self.lexicon), key=lambda v: v.key):
-            best = by_id[variant.claim_id]
+        for best in by_neutrality(members, self.lexicon):
             art = self.articles.get(best.span.article_id)
             if art is None:
                 continue

@@ -109,6 +109,7 @@ class Sentence:
     has_verb: bool
     ents: list[Any]  # the entities inside it, as ``span.ents`` lists them
     keys: set[str]  # entity ids of the actors the people model found in it
+    where: dict[str, tuple[int, int]]  # per actor, its first mention's characters in the article
 
 
 class DocFacts:
@@ -129,6 +130,8 @@ class DocFacts:
         self.ents = list(doc.ents)
         actors = _actors(doc, mentions)
         self.actors = actors
+        ordered = sorted(actors)  # by start: each sentence reads only the mentions inside it
+        starts = [a for a, _, _ in ordered]
         alpha = [0, *np.cumsum(cols[:, 2]).tolist()]
         verbs = [0, *np.cumsum(np.isin(cols[:, 3], (VERB, AUX))).tolist()]
         ent_starts = [e.start for e in self.ents]
@@ -140,10 +143,14 @@ class DocFacts:
             while last < len(self.ents) and self.ents[last].end <= end:
                 last += 1
             start_char, end_char = span.start_char, span.end_char
-            keys = {eid for a, b, eid in actors if start_char <= a and b <= end_char}
+            where: dict[str, tuple[int, int]] = {}
+            inside = ordered[bisect.bisect_left(starts, start_char) : bisect.bisect_left(starts, end_char)]
+            for a, b, eid in inside:
+                if b <= end_char:
+                    where.setdefault(eid, (a, b))
             self.sents.append(Sentence(span, start_char, end_char, self.text[start_char:end_char],
                                        alpha[end] - alpha[start], verbs[end] > verbs[start],
-                                       self.ents[first:last], keys))
+                                       self.ents[first:last], set(where), where))
 
 
 def _actors(doc: Any, mentions: Sequence[EntityMention]) -> list[tuple[int, int, str]]:
@@ -350,8 +357,7 @@ def tone_signals(articles: Sequence[Article], docs: dict[str, Any], people: Peop
         doc = facts.get(art.id)
         for sent in doc.sents if doc is not None else ():
             for key in sorted(sent.keys & actors.keys()):  # sorted: a set's order varies with the hash seed
-                a, b = min((a, b) for a, b, eid in doc.actors  # type: ignore[union-attr]
-                           if eid == key and sent.start_char <= a and b <= sent.end_char)
+                a, b = sent.where[key]
                 target = Target(sent.text, a - sent.start_char, b - sent.start_char)
                 targets.append(target)
                 rows.append((art.id, key, inside_quote(sent.text, target.start), sent))
