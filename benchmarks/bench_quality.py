@@ -24,7 +24,18 @@ def main(argv: list[str]) -> int:
     if not EVAL.is_dir():
         print(f"evaluation data not found at {EVAL}: set PARALLAX_EVAL_DIR", file=sys.stderr)
         return 1
-    from parallax.eval import basil, coverage, extraction, lexicon, neus, people, quotes, stories, tone
+    from parallax.eval import (
+        basil,
+        coverage,
+        extraction,
+        lexicon,
+        neus,
+        people,
+        quotes,
+        sources,
+        stories,
+        tone,
+    )
     from parallax.eval import digest as digest_gold
 
     from . import train_same_fact
@@ -47,6 +58,9 @@ def main(argv: list[str]) -> int:
         ("tone", "Tone toward a mention, model2vec", lambda: tone.evaluate(EVAL / "newsmtsc", fast).table()),
         ("lexicon", "Loaded-terms lexicon vs BASIL lexical-bias spans",
          lambda: lexicon.evaluate(EVAL, options).table()),
+        ("sources", "Independent sources: BASIL triplets + an edited copy (eval/sources.py, "
+                    "docs/coverage.md)",
+         lambda: sources.evaluate(EVAL, options).table()),
         ("extraction", "HTML extraction (ScrapingHub benchmark)",
          lambda: "\n".join(f"{k}: {v}" for k, v in extraction.evaluate(EVAL / "extraction").items())),
         ("facts", "Same-fact model held out: leave-one-story-out over the coverage gold (minilm; "

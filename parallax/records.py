@@ -361,6 +361,10 @@ class CoverageRow(Record):
     omitted_by: list[str] = field(default_factory=list)  # outlets that leave the fact out
     uncertain: list[str] = field(default_factory=list)  # outlets the alignment cannot decide about
     confidence: float = 0.0
+    # Outlet -> the outlet whose sentence it repeats (a re-used passage stating this fact): not a second
+    # confirmation. ``independent`` counts the outlets that state the fact in their own text.
+    echoes: dict[str, str] = field(default_factory=dict)
+    independent: int = 0
 
     @property
     def outlets(self) -> list[str]:
@@ -368,10 +372,31 @@ class CoverageRow(Record):
 
 
 @dataclass(slots=True)
+class SourceLink(Record):
+    """An outlet whose text is not (all) its own: wire copy, or another outlet's article re-used.
+
+    ``kind``: ``wire`` (the article says it carries the agency ``origin``), ``duplicate`` (the whole
+    article is ``origin``'s), ``reuse`` (``share`` of its text is ``origin``'s, ``passages`` passages).
+    ``folded``: counted as the same source as ``origin`` rather than an independent one.
+    ``direction_known``: the dates tell which article came first; otherwise the two only share text.
+    """
+
+    outlet: str
+    origin: str
+    kind: str
+    share: float = 0.0
+    passages: int = 0
+    folded: bool = False
+    direction_known: bool = False
+
+
+@dataclass(slots=True)
 class CoverageMatrix(Record):
     story_id: str
     outlets: list[str]
     rows: list[CoverageRow] = field(default_factory=list)
+    sources: list[SourceLink] = field(default_factory=list)
+    independent: int = 0  # independent sources: outlets, with wire copies and re-used articles folded
 
     def consensus(self) -> list[CoverageRow]:
         return [r for r in self.rows if r.kind == "consensus"]
@@ -439,5 +464,5 @@ class Issue(Record):
 RECORD_TYPES: tuple[type[Record], ...] = (
     Span, Draft, Article, Story, Reuse, Quote, QuoteVariant, QuoteCluster, EntityMention,
     Entity, Claim, ClaimGroup, Contradiction, FramingSignal, TimelineEvent, DigestSentence,
-    Digest, CoverageRow, CoverageMatrix, SourceCitation, CardFact, OutletCard, Issue,
+    Digest, CoverageRow, SourceLink, CoverageMatrix, SourceCitation, CardFact, OutletCard, Issue,
 )

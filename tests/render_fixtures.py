@@ -319,3 +319,19 @@ def _recompute_coverage(corpus: Corpus) -> None:
 
     Coverage(Options.build())(corpus)
     corpus.provided |= {"coverage", "outlet_cards"}
+
+
+def copied_story_dir(example_dir: Path, out: Path) -> Path:
+    """The example's five articles plus a re-run of each by an unnamed outlet: ten articles, one story.
+
+    Each copy keeps the original's headline and first four fifths of its lines, drops every
+    seventh line and names no outlet, as a site re-running a dispatch does.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    for i, path in enumerate(sorted(example_dir.glob("*.txt"))):
+        text = path.read_text(encoding="utf-8")
+        (out / path.name).write_text(text, encoding="utf-8")
+        lines = [ln for ln in text.splitlines() if ln.strip() and "Jerusalem Post" not in ln]
+        kept = [ln for n, ln in enumerate(lines[: max(3, len(lines) * 4 // 5)]) if n % 7 != 6]
+        (out / f"copy_{i}.txt").write_text("\n\n".join(kept) + "\n", encoding="utf-8")
+    return out

@@ -226,8 +226,8 @@ def test_markdown_cannot_inject_markup(corpus):
 
 
 def test_tables_are_captioned_and_matrix_links_say_what_they_open(report):
-    assert report.count("<caption>") >= 2
-    assert '<th scope="col">fact</th>' in report
+    assert report.count("<caption") >= 2
+    assert re.search(r'<th scope="col"[^>]*>fact</th>', report)
     # a matrix number is announced with its outlet, not as a bare "1"
     links = re.findall(r'<a href="#[^"]+" aria-label="([^"]+)">\d+</a>', report)
     assert links and all(" in " in label for label in links)

@@ -13,12 +13,12 @@ import base64
 import datetime as dt
 import functools
 import hashlib
-from pathlib import PurePath
 
 import jinja2
 from markupsafe import Markup
 
 from .. import __version__
+from ..outlets.names import public_source
 from ..pipeline import Corpus
 from .view import StoryPage, story_page
 
@@ -37,7 +37,7 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     # An input's file name, never the server's path to it (reports are shared; paths leak).
-    env.filters["basename"] = lambda source: PurePath(str(source or "")).name
+    env.filters["basename"] = public_source
     return env
 
 

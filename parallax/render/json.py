@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from .. import __version__
+from ..outlets.names import outlet_names, public_source
 from ..pipeline import Corpus
 from ..records import Story
 from ..registry import RECORD_FIELDS
 
 
 def article_view(article: Any) -> dict[str, Any]:
+    """An article for export: its input's file name, never the path to it on this machine."""
     data = article.as_dict()
+    data["source"] = public_source(article.source)
     data["text"] = article.text
     data["label"] = article.label
     return data
@@ -22,7 +25,9 @@ def story_view(corpus: Corpus, story: Story) -> dict[str, Any]:
     ids = set(story.article_ids)
     view: dict[str, Any] = story.as_dict()
     index = corpus.by_id()
-    view["outlets"] = sorted({index[i].label for i in story.article_ids if i in index})
+    arts = [index[i] for i in story.article_ids if i in index]
+    view["outlets"] = sorted({a.label for a in arts})
+    view["outlet_names"] = outlet_names(arts)  # label -> the name readers see ("Unknown outlet A")
     for spec in RECORD_FIELDS:
         records = getattr(corpus, spec.name)
         if spec.scope == "article":
@@ -52,5 +57,5 @@ def to_json(corpus: Corpus) -> dict[str, Any]:
         "parallax": __version__,
         "articles": [article_view(a) for a in corpus.articles],
         "stories": [story_view(corpus, s) for s in corpus.stories],
-        "issues": [i.as_dict() for i in corpus.issues],
+        "issues": [{**i.as_dict(), "source": public_source(i.source)} for i in corpus.issues],
     }

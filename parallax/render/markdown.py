@@ -1,9 +1,9 @@
 """Markdown export for newsletters and fact-check write-ups.
 
 Built from the same :class:`~parallax.render.view.StoryPage` as the HTML
-report, so both show the same sections. Citations become footnotes quoting
-the exact cited words and their outlet, which survive copy-paste into a
-newsletter tool. Article-derived text is untrusted: whitespace is collapsed
+report, so both show the same sections. Citations become footnotes, one per
+outlet naming its article (the cited sentence is already in the text), which
+survive copy-paste into a newsletter tool. Article-derived text is untrusted: whitespace is collapsed
 (no new blocks) and every Markdown/HTML metacharacter is backslash-escaped,
 so a headline cannot inject links, images or raw HTML into the export.
 """
@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 
+from ..outlets.names import outlet_names, public_source
 from ..pipeline import Corpus
 from ..records import Story
-from .sections import plain_excerpt
+from .brief import question
 from .view import Cite, StoryPage, sentence_bounds, story_page
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~&])")
@@ -25,18 +26,23 @@ def escape(text: str | None) -> str:
 
 
 class Notes:
-    """Numbered footnotes, one per distinct cited span."""
+    """Footnotes, one per outlet: the sentence is already in the text, the note says where it ran."""
 
-    def __init__(self, prefix: str):
+    def __init__(self, prefix: str, page: StoryPage):
         self.prefix = prefix
-        self.order: dict[str, tuple[str, Cite]] = {}
+        self.order: dict[str, str] = {}  # outlet name -> footnote label
+        self.articles: dict[str, list[str]] = {}
+        for view in page.articles:
+            art = view.article
+            line = f"*{escape(art.title) or '(no title)'}*" + "".join(
+                f", {escape(x)}" for x in (art.published, art.url) if x
+            )
+            self.articles.setdefault(view.outlet, []).append(line)
 
     def ref(self, cites: list[Cite]) -> str:
         refs = []
         for cite in cites:
-            if cite.href not in self.order:
-                self.order[cite.href] = (f"{self.prefix}{len(self.order) + 1}", cite)
-            label = self.order[cite.href][0]
+            label = self.order.setdefault(cite.label, f"{self.prefix}{len(self.order) + 1}")
             if f"[^{label}]" not in refs:
                 refs.append(f"[^{label}]")
         outlets = list(dict.fromkeys(escape(c.label) for c in cites))
@@ -44,25 +50,36 @@ class Notes:
 
     def lines(self) -> list[str]:
         return [
-            f"[^{label}]: **{escape(c.label)}**: “{escape(plain_excerpt(c.snippet, 240))}”"
-            for label, c in self.order.values()
+            f"[^{label}]: **{escape(outlet)}**: "
+            + "; ".join(self.articles.get(outlet, ["(article not shown)"]))
+            for outlet, label in self.order.items()
         ]
 
 
-def _header(page: StoryPage) -> list[str]:
-    story = page.story
+def _header(page: StoryPage, notes: Notes) -> list[str]:
+    story, brief = page.story, page.brief
     dates = story.first_published or ""
     if story.last_published and story.last_published != story.first_published:
         dates += f" – {story.last_published}"
-    meta = f"{len(page.articles)} articles from {len(page.outlets)} outlets: " + ", ".join(
-        escape(label) for label, _ in page.outlets
-    )
-    return [
-        f"## {escape(story.title) or escape(story.id)}",
-        "",
-        f"*{meta}*" + (f" · {escape(dates)}" if dates else ""),
-        "",
-    ]
+    lines = [f"## {escape(story.title) or 'Untitled story'}", ""]
+    if dates:
+        lines += [f"*{escape(dates)}*", ""]
+    lines += ["### In brief", ""]
+    if brief.lead:
+        lines.append(f"- **What happened**: {escape(brief.lead)}{notes.ref(brief.lead_cites)}")
+    outlets = ", ".join(escape(o.name) for o in page.outlets)
+    lines.append(f"- **Who reported it**: {escape(brief.counts)}: {outlets}")
+    lines += [f"  - {escape(line)}" for line in brief.sources]
+    if brief.disagreements:
+        for d in brief.disagreements:
+            sides = "; ".join(f"{escape(s.says)} “{escape(s.value)}”" for s in d.sides)
+            lines.append(f"- **Disagreement**: {escape(d.question)}: {sides}")
+    else:
+        lines.append("- **Disagreements**: none detected (automatic detection finds only some)")
+    if brief.exclusives:
+        lines.append("- **Reported by one outlet only**: " + ", ".join(
+            f"{escape(e.outlet)} {e.count} fact{'' if e.count == 1 else 's'}" for e in brief.exclusives))
+    return [*lines, ""]
 
 
 def _digest(page: StoryPage, notes: Notes) -> list[str]:
@@ -76,18 +93,20 @@ def _digest(page: StoryPage, notes: Notes) -> list[str]:
 
 def _contradictions(corpus: Corpus, story: Story, notes: Notes) -> list[str]:
     index = corpus.by_id()
+    names = outlet_names(corpus.story_articles(story))
     items = [c for c in corpus.contradictions if c.story_id == story.id]
     if not items:
         return []
     lines = ["### Where outlets disagree", ""]
     for c in items:
-        lines += [f"**{escape(c.kind.capitalize())}**: {escape(c.explanation)}", ""]
+        lines += [f"**{escape(question(c))}**", ""]
         for span, value in ((c.left, c.left_value), (c.right, c.right_value)):
             art = index.get(span.article_id)
             if art is None:
                 continue
             lo, hi = sentence_bounds(art.text, span.start, span.end)
-            lines.append(f"> **{escape(art.label)}** says *{escape(value)}*: “{escape(art.text[lo:hi])}”")
+            lines.append(f"> **{escape(names.get(art.label, art.label))}** says *{escape(value)}*: "
+                         f"“{escape(art.text[lo:hi])}”")
             lines.append(">")
         lines[-1] = ""
     return lines
@@ -159,16 +178,15 @@ def _articles(page: StoryPage) -> list[str]:
     for view in page.articles:
         art = view.article
         meta = " · ".join(escape(x) for x in (art.byline, art.published, art.dateline, art.url) if x)
-        lines.append(
-            f"- **{escape(art.label)}**: {escape(art.title) or '(no title)'}" + (f" — {meta}" if meta else "")
-        )
+        title = escape(art.title) or "(no title)"
+        lines.append(f"- **{escape(view.outlet)}**: {title}" + (f" — {meta}" if meta else ""))
     return [*lines, ""]
 
 
 def story_markdown(corpus: Corpus, story: Story, prefix: str = "") -> str:
     page = story_page(corpus, story)
-    notes = Notes(prefix)
-    lines = _header(page) + _digest(page, notes) + _contradictions(corpus, story, notes)
+    notes = Notes(prefix, page)
+    lines = _header(page, notes) + _digest(page, notes) + _contradictions(corpus, story, notes)
     lines += _quotes(page, notes) + _cards(page, notes) + _timeline(page, notes) + _articles(page)
     if notes.order:
         lines += ["#### Sources", "", *notes.lines(), ""]
@@ -183,6 +201,6 @@ def to_markdown(corpus: Corpus) -> str:
     ]
     if corpus.issues:
         parts += ["## Skipped inputs", ""] + [
-            f"- {escape(i.source)}: {escape(i.message)}" for i in corpus.issues
+            f"- {escape(public_source(i.source))}: {escape(i.message)}" for i in corpus.issues
         ]
     return "\n".join(parts) + "\n"

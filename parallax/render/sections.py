@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from ..records import KIND_ORDER, CoverageMatrix
+from ..records import KIND_ORDER
+from .brief import question
 
 if TYPE_CHECKING:
     from .view import Cite, Context
@@ -34,11 +35,28 @@ class DigestSection:
 
 
 @dataclass(slots=True)
+class FactSide:
+    """One outlet's sentence for a fact, or why there is none."""
+
+    outlet: str
+    css: str
+    excerpt: Markup | None = None
+    cite: Cite | None = None
+    more: int = 0  # further sentences of the outlet stating it
+    note: str = ""  # "repeats RT's sentence", "undecided", "does not report it"
+
+
+@dataclass(slots=True)
 class MatrixRow:
+    id: str
     text: str
     kind: str
     # Per outlet: (number of claims, link to the first or "", "uncertain" | "omitted" | "").
     cells: list[tuple[int, str, str]]
+    sides: list[FactSide] = field(default_factory=list)
+    independent: int = 0
+    echoes: int = 0
+    stating: int = 0  # outlets that state the fact
 
 
 @dataclass(slots=True)
@@ -82,6 +100,7 @@ class ContradictionView:
     explanation: str
     left: Side
     right: Side
+    repeat: bool = False  # the same question as an earlier card (another pair of articles): folded
 
 
 @dataclass(slots=True)
@@ -148,26 +167,40 @@ def digest(ctx: Context) -> list[DigestSection]:
     ]
 
 
-def _matrix_of(ctx: Context) -> CoverageMatrix | None:
-    return next((m for m in ctx.corpus.coverage if m.story_id == ctx.story.id), None)
-
-
 def matrix(ctx: Context) -> Matrix | None:
-    stored = _matrix_of(ctx)
+    stored = ctx.coverage
     if stored is None or not stored.rows:
         return None
-    outlets = stored.outlets
+    outlets = sorted(stored.outlets, key=lambda o: list(ctx.colour).index(ctx.name(o))
+                     if ctx.name(o) in ctx.colour else len(ctx.colour))
     out = []
     for row in stored.rows:
-        line = []
+        line, sides = [], []
         for outlet in outlets:
             spans = sorted(row.cells.get(outlet, []))
             state = "uncertain" if outlet in row.uncertain else "omitted" if outlet in row.omitted_by else ""
-            line.append((len(spans), ctx.cite(spans[0], "claim").href if spans else "", state))
+            first = ctx.cite(spans[0], "claim", f"fact: {plain_excerpt(row.text, 80)}") if spans else None
+            line.append((len(spans), first.href if first else "", state))
             for extra in spans[1:]:
                 ctx.cite(extra, "claim")
-        out.append(MatrixRow(row.text, row.kind, line))
-    return Matrix([(o, ctx.colour.get(o, "ox")) for o in outlets], out)
+            sides.append(_fact_side(ctx, row, outlet, spans, first, state))
+        independent = row.independent or len(row.cells)
+        out.append(MatrixRow(row.group_id, row.text, row.kind, line, sides, independent, len(row.echoes),
+                             len(row.cells)))
+    return Matrix([(ctx.name(o), ctx.outlet_css(o)) for o in outlets], out)
+
+
+def _fact_side(ctx: Context, row: Any, outlet: str, spans: list[Any], first: Cite | None,
+               state: str) -> FactSide:
+    side = FactSide(ctx.name(outlet), ctx.outlet_css(outlet))
+    if first is not None:
+        side.excerpt, side.cite, side.more = ctx.excerpt(spans[0], "claim"), first, len(spans) - 1
+        if outlet in row.echoes:
+            side.note = f"repeats {ctx.name(row.echoes[outlet])}'s sentence: not a separate confirmation"
+    else:
+        side.note = {"uncertain": "undecided: may report it in other words",
+                     "omitted": "does not report it"}.get(state, "not found in its text")
+    return side
 
 
 def clusters(ctx: Context) -> list[ClusterView]:
@@ -224,7 +257,7 @@ def display_diff(canonical: str, text: str, ops: list[tuple[str, str]]) -> list[
 
 
 def contradictions(ctx: Context) -> list[ContradictionView]:
-    out = []
+    out: list[ContradictionView] = []
     for c in ctx.corpus.contradictions:
         if c.story_id != ctx.story.id:
             continue
@@ -238,12 +271,14 @@ def contradictions(ctx: Context) -> list[ContradictionView]:
             ctx.excerpt(c.right, "contra"),
             ctx.cite(c.right, "contra", f"{c.kind}: {ctx.outlet(c.left.article_id)} says {c.left_value}"),
         )
-        out.append(ContradictionView(c.id, c.kind, c.explanation, left, right))
+        shown = question(c)
+        repeat = any(v.explanation == shown for v in out)
+        out.append(ContradictionView(c.id, c.kind, shown, left, right, repeat))
     return out
 
 
 def entities(ctx: Context) -> EntityTable | None:
-    outlets = sorted(ctx.colour, key=str.casefold)
+    outlets = list(ctx.colour)
     rows = []
     for ent in ctx.corpus.entities:
         per: dict[str, list[str]] = defaultdict(list)
@@ -336,8 +371,8 @@ def cards(ctx: Context) -> tuple[list[CardView], str]:
     out = []
     for card in stored:
         view = CardView(
-            card.outlet,
-            ctx.colour.get(card.outlet, "ox"),
+            ctx.name(card.outlet),
+            ctx.outlet_css(card.outlet),
             card.headline,
             card.lead,
             len(card.article_ids),
@@ -363,14 +398,14 @@ def _fallback_cards(ctx: Context) -> list[CardView]:
     for art in ctx.articles:
         by_outlet[art.label].append(art)
     out = []
-    for outlet, arts in sorted(by_outlet.items(), key=lambda kv: kv[0].casefold()):
+    for outlet, arts in sorted(by_outlet.items(), key=lambda kv: list(ctx.colour).index(ctx.name(kv[0]))):
         ids = [a.id for a in arts]
         quotes = sum(1 for q in ctx.corpus.quotes if q.article_id in ids)
         lead = arts[0].paragraphs[0] if arts[0].paragraphs else ""
         out.append(
             CardView(
-                outlet,
-                ctx.colour[outlet],
+                ctx.name(outlet),
+                ctx.outlet_css(outlet),
                 arts[0].title or "",
                 lead,
                 len(arts),

@@ -16,13 +16,32 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ..outlets.names import UNKNOWN, outlet_names, source_files
 from ..pipeline import Corpus
 from ..records import Article, Span, Story
 from . import sections
+from .brief import build_brief
 from .json import story_view
 from .marks import MarkedArticle, article_key, collect, mark_article, span_key, split_rules
 
-PALETTE = 8  # outlet colour classes o0..o7 in report.css
+PALETTE = 12  # outlet colour classes o0..o11 in report.css; past 12 the chips' names and patterns tell
+
+
+@dataclass(slots=True)
+class OutletView:
+    """An outlet as readers see it: its name, colour, and what its text really is."""
+
+    key: str  # the label stored records use (for an unidentified outlet, its file name)
+    name: str  # "Reuters", or "Unknown outlet A"
+    css: str
+    files: list[str] = field(default_factory=list)  # input file names, for the tooltip
+    notes: list[str] = field(default_factory=list)  # "carries Reuters copy", "re-uses Unknown outlet A"
+    tags: list[str] = field(default_factory=list)  # the same, in a word or two for the chip
+
+    @property
+    def detail(self) -> str:
+        files = ("file " if len(self.files) == 1 else "files ") + ", ".join(self.files) if self.files else ""
+        return "; ".join(x for x in [*self.notes, files] if x)
 
 
 @dataclass(slots=True)
@@ -42,13 +61,15 @@ class ArticleView:
     css: str
     paragraphs: list[Markup]
     framing: list[Any] = field(default_factory=list)
+    outlet: str = ""  # the name readers see
+    detail: str = ""  # the chip's tooltip (file name of an unidentified outlet)
 
 
 @dataclass(slots=True)
 class StoryPage:
     story: Story
     view: dict[str, Any]
-    outlets: list[tuple[str, str]]  # (label, css class), in display order
+    outlets: list[OutletView]  # in display order
     articles: list[ArticleView]
     digest: list[sections.DigestSection]
     matrix: sections.Matrix | None
@@ -60,6 +81,7 @@ class StoryPage:
     cards: list[sections.CardView]
     cards_note: str = ""
     split_css: str = ""
+    brief: Any = None  # brief.Brief
 
 
 class Context:
@@ -70,16 +92,41 @@ class Context:
         self.story = story
         self.articles = corpus.story_articles(story)
         self.index = {a.id: a for a in self.articles}
-        labels = sorted({a.label for a in self.articles}, key=str.casefold)
-        self.colour = {label: f"o{i % PALETTE}" for i, label in enumerate(labels)}
+        self.names = outlet_names(self.articles)
+        self.files = source_files(self.articles)
+        shown = sorted(set(self.names.values()), key=_name_order)
+        # Keyed by the shown name; past the palette, chips repeat a colour striped.
+        self.colour = {n: f"o{i % PALETTE}" + (" alt" if i >= PALETTE else "") for i, n in enumerate(shown)}
         self.cited: list[tuple[Span, str, str]] = []
+        self.coverage = next((m for m in corpus.coverage if m.story_id == story.id), None)
+
+    def name(self, label: str) -> str:
+        """The name readers see for the outlet stored records call ``label``."""
+        return self.names.get(label, label)
 
     def outlet(self, article_id: str) -> str:
         art = self.index.get(article_id)
-        return art.label if art else article_id
+        return self.name(art.label) if art else "another article"
+
+    def outlet_css(self, label: str) -> str:
+        return self.colour.get(self.name(label), "ox")
 
     def css(self, article_id: str) -> str:
         return self.colour.get(self.outlet(article_id), "ox")
+
+    def outlet_views(self) -> list[OutletView]:
+        notes: dict[str, list[str]] = defaultdict(list)
+        tags: dict[str, list[str]] = defaultdict(list)
+        for link in self.coverage.sources if self.coverage else []:
+            notes[link.outlet].append(source_note(self, link, short=True))
+            if link.folded:  # passages shared are listed in the brief, not worn on the chip
+                tags[link.outlet].append(source_tag(self, link))
+        views = [
+            OutletView(key, name, self.colour[name], self.files.get(key, []) if name.startswith(UNKNOWN)
+                       else [], notes[key], tags[key])
+            for key, name in self.names.items()
+        ]
+        return sorted(views, key=lambda v: _name_order(v.name))
 
     def snippet(self, span: Span) -> str:
         art = self.index.get(span.article_id)
@@ -114,6 +161,38 @@ class Context:
         return Markup('{}{}<mark class="m-{}">{}</mark>{}{}').format(
             before, text[lo : span.start], kind, text[span.start : span.end], text[span.end : hi], after
         )
+
+
+def _name_order(name: str) -> tuple[bool, str]:
+    return name.startswith(UNKNOWN), name.casefold()  # named outlets first, then Unknown outlet A, B, ...
+
+
+def source_note(ctx: Context, link: Any, short: bool = False) -> str:
+    """A :class:`~parallax.records.SourceLink` in words ("carries Reuters copy")."""
+    who, origin = ctx.name(link.outlet), ctx.name(link.origin)
+    if link.kind == "wire":
+        return f"carries {origin} copy" if short else f"{who} carries {origin} copy"
+    share = f"{link.share:.0%} of its text"
+    if link.kind == "duplicate":
+        text = f"runs {origin}'s article" if link.direction_known else f"is the same article as {origin}"
+    elif link.folded:
+        text = f"re-uses {origin}'s article ({share})" if link.direction_known else (
+            f"shares most of its text with {origin} ({share})")
+    else:
+        n = f"{link.passages} passage{'' if link.passages == 1 else 's'}"
+        text = f"repeats {n} of {origin}" if link.direction_known else f"shares {n} with {origin}"
+        text += f" ({share})"
+    return text if short else f"{who} {text}"
+
+
+def source_tag(ctx: Context, link: Any) -> str:
+    """The chip's word for a link: "Reuters copy", "copy of CNN", "shares text"."""
+    if link.kind == "wire":
+        return f"{ctx.name(link.origin)} copy"
+    if link.folded:
+        origin = ctx.name(link.origin)
+        return f"copy of {origin}" if link.direction_known else f"same text as {origin}"
+    return "shares passages"
 
 
 def sentence_bounds(text: str, start: int, end: int, limit: int = 240) -> tuple[int, int]:
@@ -156,7 +235,7 @@ def story_page(corpus: Corpus, story: Story) -> StoryPage:
     page = StoryPage(
         story=story,
         view=story_view(corpus, story),
-        outlets=sorted(ctx.colour.items(), key=lambda kv: kv[1]),
+        outlets=ctx.outlet_views(),
         articles=[],
         digest=sections.digest(ctx),
         matrix=sections.matrix(ctx),
@@ -170,6 +249,7 @@ def story_page(corpus: Corpus, story: Story) -> StoryPage:
     )
     page.articles, split = article_views(ctx)
     page.split_css = split_rules(split)
+    page.brief = build_brief(ctx, page)
     return page
 
 
@@ -185,10 +265,13 @@ def article_views(ctx: Context) -> tuple[list[ArticleView], list[str]]:
             if signal.kind in ("loaded", "loaded-quoted"):
                 ctx.cited.extend((s, "loaded", f"loaded term: {signal.label}") for s in signal.spans)
     views, split = [], []
+    outlets = ctx.outlet_views()
     for art in ctx.articles:
         marked: MarkedArticle = mark_article(art, collect(art, ctx.cited))
+        outlet = next((o for o in outlets if o.key == art.label), None)
         views.append(
-            ArticleView(art, article_key(art.id), ctx.css(art.id), marked.paragraphs, framing[art.id])
+            ArticleView(art, article_key(art.id), ctx.css(art.id), marked.paragraphs, framing[art.id],
+                        ctx.outlet(art.id), outlet.detail if outlet else "")
         )
         split += marked.split
     return views, split

@@ -33,6 +33,9 @@ from ..records import Claim, ClaimGroup, Contradiction, Entity, EntityMention, S
 
 AGENT_NOUNS = frozenset({"invitation", "request", "behest", "order", "initiative", "urging"})
 AGENT_VERBS = frozenset({"invite", "host", "order", "request", "summon"})
+AGENT_PAST = {"invitation": "invited", "request": "requested", "behest": "asked for", "order": "ordered",
+              "initiative": "took the initiative for", "urging": "urged", "invite": "invited",
+              "host": "hosted", "summon": "summoned"}
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = (
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -174,7 +177,7 @@ class _Finder:
                 continue
             span = Span(aid, agent.left_edge.idx, agent.right_edge.idx + len(agent.right_edge))
             shown = agent.doc.text[span.start : span.end]
-            about = f"{tok.lemma_.lower()} ({subject.name})"
+            about = f"who {AGENT_PAST.get(tok.lemma_.lower(), tok.lemma_.lower())} {subject.name}"
             out.append(Slot("agent", f"{tok.lemma_.lower()}:{subject.id}", value.id, shown, span, about))
         return out
 
@@ -194,14 +197,16 @@ class _Finder:
                 start = min(tok.idx, unit.idx)  # the unit noun may precede the number
                 span = Span(aid, start, max(tok.idx + len(tok), unit.idx + len(unit)))
                 out.append(Slot("number", f"{unit.lemma_.lower()}:{who}", f"{value:g}",
-                                tok.doc.text[span.start : span.end], span, unit.lemma_.lower(), value))
+                                tok.doc.text[span.start : span.end], span, f"how many {unit.lemma_.lower()}",
+                                value))
             elif tok.lower_ in WEEKDAYS or (tok.lower_ in MONTHS and tok.ent_type_ == "DATE"):
                 if _relative(tok) or not _on_main_predicate(tok, self._tokens(claim)):
                     continue
                 part = "weekday" if tok.lower_ in WEEKDAYS else "month"
                 verb = _verb_of(tok)
                 out.append(Slot("date", f"{part}:{verb.lemma_.lower()}", tok.lower_, tok.text,
-                                Span(aid, tok.idx, tok.idx + len(tok)), f"the {part} of {verb.lemma_}"))
+                                Span(aid, tok.idx, tok.idx + len(tok)),
+                                f"the {'day' if part == 'weekday' else 'month'} it happened ({verb.lemma_})"))
         return out
 
 
@@ -261,9 +266,9 @@ def _conflicts(story_id: str, slots: list[Slot]) -> list[Contradiction]:
                 continue
             if _several(items, a) or _several(items, b) or _rounded(a, b):
                 continue
-            what = a.about or key
+            # A sentence a reader can read ("Outlets differ on who invited Rashid"); values are shown apart.
             out.append(Contradiction("", story_id, kind, a.span, b.span, a.shown, b.shown,
-                                     f"{kind} of {what} differs: {a.shown!r} vs {b.shown!r}"))
+                                     f"Outlets differ on {a.about or key}"))
     return out
 
 

@@ -16,6 +16,7 @@ import re
 from collections import Counter, defaultdict
 
 from ..options import Options
+from ..outlets.independence import fact_echoes, folds, source_links
 from ..pipeline import Corpus
 from ..records import (
     KIND_ORDER,
@@ -34,7 +35,7 @@ from ..records import (
 class Coverage:
     name = "coverage"
     requires: tuple[str, ...] = (
-        "articles", "claim_groups", "claims", "entities", "mentions", "quotes", "stories"
+        "articles", "claim_groups", "claims", "entities", "mentions", "quotes", "reuse", "stories"
     )
     provides: tuple[str, ...] = ("coverage", "outlet_cards")
 
@@ -68,7 +69,13 @@ def coverage_matrix(corpus: Corpus, story: Story, index: dict[str, Article] | No
         rows.append(CoverageRow(group.id, group.kind, group.text, dict(cells), list(group.omitted_by),
                                 list(group.uncertain), group.confidence))
     rows.sort(key=lambda r: (KIND_ORDER.get(r.kind, 9), -len(r.cells), min(min(s) for s in r.cells.values())))
-    return CoverageMatrix(story.id, sorted(set(label.values())), rows)
+    outlets = sorted(set(label.values()))
+    reuse = [r for r in corpus.reuse if r.source.article_id in label and r.target.article_id in label]
+    links = source_links(arts, reuse)
+    story_folds = folds(outlets, links)
+    for row in rows:
+        row.echoes, row.independent = fact_echoes(row, arts, reuse, story_folds, links)
+    return CoverageMatrix(story.id, outlets, rows, links, story_folds.count(outlets))
 
 
 def outlet_cards(

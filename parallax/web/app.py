@@ -14,7 +14,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -30,6 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .. import __version__
 from ..analyze import show, stories
 from ..errors import ParallaxError, StoreError
+from ..outlets.names import UNKNOWN, public_source
 from ..pipeline import Corpus
 from ..records import Article
 from ..render.html import environment as report_environment
@@ -37,6 +38,7 @@ from ..render.html import report_document, style_hash, stylesheet
 from ..render.json import article_view, story_view
 from ..render.markdown import to_markdown
 from ..render.marks import article_key
+from ..render.sections import FRAMING_TITLES
 from ..render.view import ArticleView, StoryPage, story_page
 from ..store import Store
 from .openapi import openapi_document
@@ -185,7 +187,8 @@ def _page_routes(site: Site) -> list[Route]:
     def article(request: Request) -> Response:
         found, story_id = site.article(request.path_params["article_id"])
         view, page = _article_view(site, found, story_id)
-        return _page("article.html.j2", style=page.split_css if page else "", av=view, page=page)
+        return _page("article.html.j2", style=page.split_css if page else "", av=view, page=page,
+                     framing_titles=FRAMING_TITLES)
 
     def story_report(request: Request) -> Response:
         html, policy = report_document(site.story(request.path_params["story_id"]))
@@ -208,7 +211,7 @@ def _page_routes(site: Site) -> list[Route]:
 
 def _public(article: dict[str, Any]) -> dict[str, Any]:
     """An article as the app serves it: its input's file name, not the server's path to it."""
-    return {**article, "source": PurePath(str(article.get("source") or "")).name}
+    return {**article, "source": public_source(article.get("source"))}
 
 
 def _api_routes(site: Site) -> list[Route]:
@@ -247,7 +250,8 @@ def _article_view(site: Site, article: Article, story_id: str | None) -> tuple[A
             if view.article.id == article.id:
                 return view, page
     paragraphs = [escape(p) for p in article.paragraphs]
-    return ArticleView(article, article_key(article.id), "o0", paragraphs), None
+    name = article.outlet or UNKNOWN
+    return ArticleView(article, article_key(article.id), "o0", paragraphs, outlet=name), None
 
 
 def _static(name: str, media_type: str) -> Callable[[Request], Response]:

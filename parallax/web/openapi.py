@@ -40,7 +40,7 @@ _ARTICLE = {
         "paragraphs": {"type": "array", "items": {"type": "string"}},
         "boilerplate": {"type": "array", "items": {"type": "string"}},
         "text": {"type": "string"},
-        "label": {"type": "string"},
+        "label": {"type": "string", "description": "the outlet, or the input's file name when unknown"},
         "story_id": {"type": ["string", "null"]},
     },
     "required": ["id", "source", "paragraphs", "text", "label"],
@@ -54,6 +54,11 @@ _STORY = {
         "title": {"type": "string"},
         "article_ids": {"type": "array", "items": {"type": "string"}},
         "outlets": {"type": "array", "items": {"type": "string"}},
+        "outlet_names": {
+            "type": "object",
+            "description": "outlet label -> the name readers see ('Unknown outlet A' if unidentified)",
+            "additionalProperties": {"type": "string"},
+        },
         **{
             name: _LIST
             for name in (
