@@ -8,13 +8,11 @@ as a person would and checks what is on the screen, not the HTML the templates w
 from __future__ import annotations
 
 import re
-import shutil
-import socket
-import threading
 import time
 from pathlib import Path
 
 import pytest
+from browser_helpers import TARGET, chromium, served
 from render_fixtures import analysed_corpus, copied_story_dir
 
 from parallax.render.html import to_html
@@ -24,22 +22,14 @@ from parallax.store import Store
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-TARGET = "rgb(255, 224, 102)"  # --target in report.css
 PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 900}
 OPEN_ALL = "document.querySelectorAll('details').forEach(d => d.open = true)"
 
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"chromium not found at {CHROMIUM} (apt-get install chromium)")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
@@ -55,28 +45,11 @@ def ten(tmp_path_factory, example_dir, options):
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, ten):
-    import uvicorn
-
-    from parallax.web import create_app
-
     db = tmp_path_factory.mktemp("reader") / "parallax.db"
     with Store.open(str(db)) as store:
         store.save(ten)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    config = uvicorn.Config(create_app(str(db)), host="127.0.0.1", port=port, log_level="warning")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the web app did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with served(db) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
