@@ -71,11 +71,12 @@ def _pages(server: str, ten) -> list[str]:
     return [f"{server}/", f"{server}/stories/{story.id}", f"{server}/articles/{story.article_ids[0]}"]
 
 
-def test_the_brief_comes_first_and_counts_copies_once(browser, server, ten):
-    ctx, page = _open(browser, f"{server}/stories/{ten.stories[0].id}", DESKTOP)
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_the_brief_comes_first_and_counts_copies_once(browser, server, ten, viewport):
+    ctx, page = _open(browser, f"{server}/stories/{ten.stories[0].id}", viewport)
     brief = page.locator(".brief")
     box = brief.bounding_box()
-    assert box is not None and box["y"] < DESKTOP["height"] / 2  # seen without scrolling
+    assert box is not None and box["y"] < viewport["height"] / 2  # seen without scrolling
     counts = brief.locator("dd p").first.inner_text()
     found = re.search(r"(\d+) articles from (\d+) outlets, (\d+) independent sources", counts)
     assert found, counts
@@ -103,8 +104,9 @@ def test_outlets_are_named_never_by_file_name(browser, server, ten):
     ctx.close()
 
 
-def test_one_fact_opens_every_outlets_sentence_and_leads_back(browser, report_file):
-    ctx, page = _open(browser, report_file, DESKTOP)
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_one_fact_opens_every_outlets_sentence_and_leads_back(browser, report_file, viewport):
+    ctx, page = _open(browser, report_file, viewport)
     rows = page.locator("table.matrix tbody tr")
     row = next(rows.nth(i) for i in range(rows.count()) if rows.nth(i).locator("td.h a").count() >= 3)
     stating = row.locator("td.h a").count()
@@ -133,9 +135,13 @@ def test_no_page_scrolls_sideways(browser, server, ten, report_file, viewport):
         ctx.close()
 
 
-def test_the_example_report_is_short_with_folds_closed(browser, report_file):
+def test_the_example_report_is_short_with_folds_closed(browser, report_file, server, ten):
     ctx, page = _open(browser, report_file, DESKTOP)
     assert page.evaluate("document.documentElement.scrollHeight") < 15_000
+    for url in [report_file, *_pages(server, ten)]:  # one id, one element: links land where they say
+        page.goto(url)
+        ids = page.evaluate("Array.from(document.querySelectorAll('[id]'), e => e.id)")
+        assert len(ids) == len(set(ids)), url
     ctx.close()
 
 

@@ -390,6 +390,8 @@ def cards(ctx: Context) -> tuple[list[CardView], str]:
         view.descriptors = [(k, v) for k, v in card.descriptors.items()][:8]
         view.framing = _framing(ctx, card.article_ids)
         out.append(view)
+    order = list(ctx.colour)  # the outlets' display order: named first, then Unknown outlet A, B, ...
+    out.sort(key=lambda v: order.index(v.outlet) if v.outlet in order else len(order))
     return out, ""
 
 

@@ -119,8 +119,9 @@ class Context:
         tags: dict[str, list[str]] = defaultdict(list)
         for link in self.coverage.sources if self.coverage else []:
             notes[link.outlet].append(source_note(self, link, short=True))
-            if link.folded:  # passages shared are listed in the brief, not worn on the chip
-                tags[link.outlet].append(source_tag(self, link))
+            tag = source_tag(self, link)
+            if tag not in tags[link.outlet]:
+                tags[link.outlet].append(tag)
         views = [
             OutletView(key, name, self.colour[name], self.files.get(key, []) if name.startswith(UNKNOWN)
                        else [], notes[key], tags[key])
@@ -148,7 +149,7 @@ class Context:
         for span in sorted(spans):
             cite = self.cite(span, kind)
             shown.setdefault(cite.label, cite)
-        return list(shown.values())
+        return sorted(shown.values(), key=lambda c: _name_order(c.label))  # the legend's order
 
     def excerpt(self, span: Span, kind: str) -> Markup:
         """The sentence around ``span`` with the span itself marked."""
