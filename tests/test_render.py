@@ -240,3 +240,33 @@ def test_flags_and_pages_name_outlets_not_ids_or_paths(corpus, report):
         if "/" in art.source:
             assert art.source not in report  # the file name only
     assert not any(f.startswith(("paraphrase-as-quote", "speaker-mismatch")) for f in flags)  # no code words
+
+
+def test_the_brief_never_tells_what_happened_with_a_disputed_sentence(example_dir, options):
+    from parallax.render.view import story_page
+
+    corpus = analysed_corpus(example_dir, options)
+    story = corpus.stories[0]
+    page = story_page(corpus, story)
+    sides = [s for c in corpus.contradictions if c.story_id == story.id for s in (c.left, c.right)]
+    assert sides, "the example story has a contradiction to keep out of the lead"
+    lead = page.brief.lead
+    assert lead
+    cited = [s.citations for d in corpus.digests for s in d.sentences if s.text == lead][0]
+    assert not any(a.overlaps(b) for a in cited for b in sides)
+    assert page.brief.disagreements and all(len(d.sides) >= 2 for d in page.brief.disagreements)
+
+
+def test_thirteen_outlets_get_twelve_colours_then_stripes():
+    from parallax.pipeline import Corpus
+    from parallax.records import Story
+    from parallax.render.view import story_page
+
+    arts = [Article(id=f"a{i:02d}", source=f"/in/{i}.txt", paragraphs=[f"Text {i}."], outlet=f"Outlet {i:02d}")
+            for i in range(13)]
+    corpus = Corpus(articles=arts, stories=[Story("s1", [a.id for a in arts], "A story")])
+    outlets = story_page(corpus, corpus.stories[0]).outlets
+    classes = [o.css for o in outlets]
+    assert len(set(classes[:12])) == 12 and "alt" not in " ".join(classes[:12])
+    assert classes[12] == "o0 alt"  # the thirteenth repeats a colour, striped, and keeps its name
+    assert [o.name for o in outlets] == sorted(a.outlet for a in arts)

@@ -89,8 +89,11 @@ def build_brief(ctx: Context, page: StoryPage) -> Brief:
     from .view import source_note
 
     brief = Brief(articles=len(ctx.articles), outlets=len(page.outlets))
-    lead = next((s for sec in page.digest if sec.name == "consensus" for s in sec.sentences), None)
-    lead = lead or next((s for sec in page.digest for s in sec.sentences), None)
+    disputed = _disputed(ctx)
+    candidates = [s for sec in page.digest for s in sec.sentences if s[0] not in disputed]
+    consensus = [s for sec in page.digest if sec.name == "consensus" for s in sec.sentences
+                 if s[0] not in disputed]
+    lead = _lead(consensus) or _lead(candidates)
     if lead:
         brief.lead, brief.lead_cites = lead
     if ctx.coverage is not None and ctx.coverage.independent:
@@ -103,6 +106,28 @@ def build_brief(ctx: Context, page: StoryPage) -> Brief:
                 Exclusive(card.outlet, card.css, len(card.exclusive), f"#card-{ctx.story.id}-{i}")
             )
     return brief
+
+
+QUOTE_OPENINGS = ("“", '"', "‘", "'")
+
+
+def _lead(sentences: list[tuple[str, list[Cite]]]) -> tuple[str, list[Cite]] | None:
+    """The first sentence that tells the event: one opening on a quotation says only what was said."""
+    told = [s for s in sentences if not s[0].lstrip().startswith(QUOTE_OPENINGS)]
+    return (told or sentences)[0] if sentences else None
+
+
+def _disputed(ctx: Context) -> set[str]:
+    """Digest sentences that state a side of a contradiction: never the brief's account of what happened."""
+    spans = [s for c in ctx.corpus.contradictions if c.story_id == ctx.story.id for s in (c.left, c.right)]
+    out = set()
+    for dig in ctx.corpus.digests:
+        if dig.story_id != ctx.story.id:
+            continue
+        for sent in dig.sentences:
+            if sent.section == "disputed" or any(a.overlaps(b) for a in sent.citations for b in spans):
+                out.add(sent.text)
+    return out
 
 
 def disagreements(ctx: Context, page: StoryPage) -> list[Disagreement]:
