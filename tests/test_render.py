@@ -252,7 +252,7 @@ def test_the_brief_never_tells_what_happened_with_a_disputed_sentence(example_di
     assert sides, "the example story has a contradiction to keep out of the lead"
     lead = page.brief.lead
     assert lead
-    cited = [s.citations for d in corpus.digests for s in d.sentences if s.text == lead][0]
+    cited = next(s.citations for d in corpus.digests for s in d.sentences if s.text == lead)
     assert not any(a.overlaps(b) for a in cited for b in sides)
     assert page.brief.disagreements and all(len(d.sides) >= 2 for d in page.brief.disagreements)
 
@@ -262,8 +262,8 @@ def test_thirteen_outlets_get_twelve_colours_then_stripes():
     from parallax.records import Story
     from parallax.render.view import story_page
 
-    arts = [Article(id=f"a{i:02d}", source=f"/in/{i}.txt", paragraphs=[f"Text {i}."], outlet=f"Outlet {i:02d}")
-            for i in range(13)]
+    arts = [Article(id=f"a{i:02d}", source=f"/in/{i}.txt", paragraphs=[f"Text {i}."],
+                    outlet=f"Outlet {i:02d}") for i in range(13)]
     corpus = Corpus(articles=arts, stories=[Story("s1", [a.id for a in arts], "A story")])
     outlets = story_page(corpus, corpus.stories[0]).outlets
     classes = [o.css for o in outlets]

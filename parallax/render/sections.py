@@ -196,7 +196,7 @@ def _fact_side(ctx: Context, row: Any, outlet: str, spans: list[Any], first: Cit
     if first is not None:
         side.excerpt, side.cite, side.more = ctx.excerpt(spans[0], "claim"), first, len(spans) - 1
         if outlet in row.echoes:
-            side.note = f"repeats {ctx.name(row.echoes[outlet])}'s sentence: not a separate confirmation"
+            side.note = f"the same sentence as {ctx.name(row.echoes[outlet])}'s: not a separate confirmation"
     else:
         side.note = {"uncertain": "undecided: may report it in other words",
                      "omitted": "does not report it"}.get(state, "not found in its text")
@@ -382,7 +382,8 @@ def cards(ctx: Context) -> tuple[list[CardView], str]:
             (plain_excerpt(f.text, 220), ctx.cites(f.spans[:1], "claim")) for f in card.exclusive
         ]
         view.omissions = [
-            (plain_excerpt(f.text, 220), ctx.cites(f.spans[:3], "claim")) for f in card.omissions
+            (plain_excerpt(f.text, 220) + _one_source(ctx, f.group_id), ctx.cites(f.spans[:3], "claim"))
+            for f in card.omissions
         ]
         firsts = {s.source: s for s in reversed(card.sources)}  # one link per cited source: its first use
         view.sources = [(name, ctx.cite(s.span, "source")) for name, s in reversed(firsts.items())]
@@ -393,6 +394,16 @@ def cards(ctx: Context) -> tuple[list[CardView], str]:
     order = list(ctx.colour)  # the outlets' display order: named first, then Unknown outlet A, B, ...
     out.sort(key=lambda v: order.index(v.outlet) if v.outlet in order else len(order))
     return out, ""
+
+
+def _one_source(ctx: Context, group_id: str) -> str:
+    """For a left-out fact that only copies of one text state: say so, it is not widely reported."""
+    row = next((r for r in ctx.coverage.rows if r.group_id == group_id), None) if ctx.coverage else None
+    if row is None or row.independent != 1 or not row.echoes:
+        return ""
+    # Which of the two copied the other is not always known: the note does not say.
+    copy, origin = next(iter(sorted(row.echoes.items())))
+    return f" (one source: {ctx.name(copy)} and {ctx.name(origin)} carry the same sentence)"
 
 
 def _fallback_cards(ctx: Context) -> list[CardView]:

@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 
 from ..options import Options
 from ..outlets.independence import fact_echoes, folds, source_links
-from ..pipeline import Corpus
+from ..pipeline import Corpus, reuse_positions, reuse_touching
 from ..records import (
     KIND_ORDER,
     Article,
@@ -44,16 +44,20 @@ class Coverage:
 
     def __call__(self, corpus: Corpus) -> Corpus:
         index = corpus.by_id()
+        positions = reuse_positions(corpus.reuse)  # each story reads only the reuse touching it
         matrices, cards = [], []
         for story in corpus.stories:
-            matrix = coverage_matrix(corpus, story, index)
+            matrix = coverage_matrix(corpus, story, index, positions)
             matrices.append(matrix)
             cards.extend(outlet_cards(corpus, story, matrix, index))
         corpus.coverage, corpus.outlet_cards = matrices, cards
         return corpus
 
 
-def coverage_matrix(corpus: Corpus, story: Story, index: dict[str, Article] | None = None) -> CoverageMatrix:
+def coverage_matrix(
+    corpus: Corpus, story: Story, index: dict[str, Article] | None = None,
+    positions: dict[str, list[int]] | None = None,
+) -> CoverageMatrix:
     arts = corpus.story_articles(story, index)
     label = {a.id: a.label for a in arts}
     claims = {c.id: c for c in corpus.claims}
@@ -70,7 +74,8 @@ def coverage_matrix(corpus: Corpus, story: Story, index: dict[str, Article] | No
                                 list(group.uncertain), group.confidence))
     rows.sort(key=lambda r: (KIND_ORDER.get(r.kind, 9), -len(r.cells), min(min(s) for s in r.cells.values())))
     outlets = sorted(set(label.values()))
-    reuse = [r for r in corpus.reuse if r.source.article_id in label and r.target.article_id in label]
+    touching = reuse_touching(corpus.reuse, positions or reuse_positions(corpus.reuse), label)
+    reuse = [r for r in touching if r.source.article_id in label and r.target.article_id in label]
     links = source_links(arts, reuse)
     story_folds = folds(outlets, links)
     for row in rows:
