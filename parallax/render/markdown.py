@@ -15,7 +15,7 @@ import re
 from ..outlets.names import outlet_names, public_source
 from ..pipeline import Corpus
 from ..records import Story
-from .brief import question
+from .brief import Brief, question
 from .view import Cite, StoryPage, sentence_bounds, story_page
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~&])")
@@ -57,7 +57,7 @@ class Notes:
 
 
 def _header(page: StoryPage, notes: Notes) -> list[str]:
-    story, brief = page.story, page.brief
+    story, brief = page.story, page.brief or Brief()
     dates = story.first_published or ""
     if story.last_published and story.last_published != story.first_published:
         dates += f" – {story.last_published}"

@@ -20,7 +20,7 @@ from ..outlets.names import UNKNOWN, outlet_names, source_files
 from ..pipeline import Corpus
 from ..records import Article, Span, Story
 from . import sections
-from .brief import build_brief
+from .brief import Brief, build_brief
 from .json import story_view
 from .marks import MarkedArticle, article_key, collect, mark_article, span_key, split_rules
 
@@ -81,7 +81,7 @@ class StoryPage:
     cards: list[sections.CardView]
     cards_note: str = ""
     split_css: str = ""
-    brief: Any = None  # brief.Brief
+    brief: Brief | None = None
 
 
 class Context:
