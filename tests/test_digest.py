@@ -103,6 +103,10 @@ def test_partial_and_disputed_sections(digested):
     for sentence in disputed:
         assert len(sentence.citations) == 1
         assert any(sentence.citations[0].overlaps(side) for side in sides)
+    # A contested fact is said only there: elsewhere it would cite an outlet for words it contradicts.
+    for sentence in digest.sentences:
+        if sentence.section != "disputed":
+            assert not any(c.overlaps(side) for c in sentence.citations for side in sides), sentence.text
 
 
 def test_no_sentence_repeats_another(digested):
@@ -130,12 +134,15 @@ def test_neutral_choice_in_a_constructed_group(digested, seed_articles, options)
     loaded.group_id = plain.group_id = "t:g0"
     corpus.claims = [loaded, plain]
     corpus.claim_groups = [ClaimGroup("t:g0", "t", [loaded.id, plain.id], sorted(ids), "consensus")]
-    corpus.contradictions = [Contradiction("t:x0", "t", "agent", loaded.span, plain.span, "a", "b")]
     out = Digests(options)(corpus).digests[0]
     consensus = [s for s in out.sentences if s.section == "consensus"]
     assert len(consensus) == 1 and "slap" not in consensus[0].text
     assert sorted(consensus[0].citations) == sorted([loaded.span, plain.span])
-    assert [s.citations for s in out.sentences if s.section == "disputed"] == [[loaded.span], [plain.span]]
+    # Once the two sentences contradict each other the fact is contested: said only as its two sides.
+    corpus.contradictions = [Contradiction("t:x0", "t", "agent", loaded.span, plain.span, "a", "b")]
+    out = Digests(options)(corpus).digests[0]
+    assert [s.section for s in out.sentences] == ["disputed", "disputed"]
+    assert [s.citations for s in out.sentences] == [[loaded.span], [plain.span]]
 
 
 def test_compress_drops_only_safe_parts(digested, seed_articles):

@@ -232,7 +232,10 @@ class _Builder:
         self.lexicon = _MemoLexicon(lexicon)
 
     def story(self, story: Story) -> Digest:
-        groups = self.groups.get(story.id, [])
+        disputes = self.contradictions.get(story.id, [])[:MAX_DISPUTED]
+        # A fact the outlets disagree on is said once, in "disputed", with each side citing its own
+        # outlet: stated as consensus it would cite an outlet for the very words it contradicts.
+        groups = [g for g in self.groups.get(story.id, []) if not self._contested(g, disputes)]
         chosen: list[DigestSentence] = []
         outlets = len({a.label for i in story.article_ids if (a := self.articles.get(i))})
         # A fact at least half the outlets state is widely reported, whether or not the others are decided.
@@ -247,10 +250,13 @@ class _Builder:
         self._add(chosen, self._exclusives(groups), "partial", per_article)
         # A lead that neither matches nor clearly differs is still the story's news: said, not ranked.
         self._add(chosen, self._exclusives(groups, "uncertain"), "other", per_article)
-        disputes = self.contradictions.get(story.id, [])[:MAX_DISPUTED]
         for item in disputes:
             chosen.extend(self._disputed(item))
         return Digest(story.id, chosen)
+
+    def _contested(self, group: ClaimGroup, disputes: Sequence[Contradiction]) -> bool:
+        sides = [s for item in disputes for s in (item.left, item.right)]
+        return any((c.sentence or c.span).overlaps(side) for c in self._members(group) for side in sides)
 
     def _outlets(self, group: ClaimGroup) -> set[str]:
         return {a.label for i in group.article_ids if (a := self.articles.get(i))}
