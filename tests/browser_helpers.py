@@ -31,12 +31,16 @@ def chromium() -> Iterator[Any]:
 
 
 @contextmanager
-def served(db: Path) -> Iterator[str]:
-    """The web app over the store at ``db``, served by uvicorn on a free 127.0.0.1 port."""
+def served(corpus: Any, folder: Path) -> Iterator[str]:
+    """``corpus`` stored in ``folder`` and the web app over it, served by uvicorn on a free local port."""
     import uvicorn
 
+    from parallax.store import Store
     from parallax.web import create_app
 
+    db = folder / "parallax.db"
+    with Store.open(str(db)) as store:
+        store.save(corpus)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])

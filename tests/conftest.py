@@ -98,3 +98,12 @@ def store():
 
     with Store.open(":memory:") as db:
         yield db
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium for the browser tests (skips, saying why, where it is missing)."""
+    from browser_helpers import chromium
+
+    with chromium() as launched:
+        yield launched

@@ -8,19 +8,12 @@ through it as a reader would. Screenshots go to the test's tmp_path.
 from __future__ import annotations
 
 import pytest
-from browser_helpers import TARGET, chromium, served
+from browser_helpers import TARGET, served
 from render_fixtures import add_hostile_article, analysed_corpus
 
 from parallax.render.html import to_html
-from parallax.store import Store
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture(scope="module")
@@ -32,10 +25,7 @@ def corpus(example_dir, options):
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, corpus):
-    db = tmp_path_factory.mktemp("browser") / "parallax.db"
-    with Store.open(str(db)) as store:
-        store.save(corpus)
-    with served(db) as url:
+    with served(corpus, tmp_path_factory.mktemp("browser")) as url:
         yield url
 
 

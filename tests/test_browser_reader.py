@@ -12,24 +12,17 @@ import time
 from pathlib import Path
 
 import pytest
-from browser_helpers import TARGET, chromium, served
+from browser_helpers import TARGET, served
 from render_fixtures import analysed_corpus, copied_story_dir
 
 from parallax.render.html import to_html
 from parallax.render.json import to_json
 from parallax.render.markdown import to_markdown
-from parallax.store import Store
 
 pytestmark = pytest.mark.slow
 
 PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 900}
 OPEN_ALL = "document.querySelectorAll('details').forEach(d => d.open = true)"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture(scope="module")
@@ -45,10 +38,7 @@ def ten(tmp_path_factory, example_dir, options):
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, ten):
-    db = tmp_path_factory.mktemp("reader") / "parallax.db"
-    with Store.open(str(db)) as store:
-        store.save(ten)
-    with served(db) as url:
+    with served(ten, tmp_path_factory.mktemp("reader")) as url:
         yield url
 
 
