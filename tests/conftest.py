@@ -28,6 +28,23 @@ def eval_dir() -> Path:
     return EVAL_DIR
 
 
+def _eval_set(name: str, what: str):
+    """A session fixture: one set under ../shared/eval, or a skip saying which is missing."""
+
+    @pytest.fixture(scope="session")
+    def fixture(eval_dir: Path) -> Path:
+        path = eval_dir / name
+        if not path.is_dir():
+            pytest.skip(f"{what} not found at {path}")
+        return path
+
+    return fixture
+
+
+coverage_gold = _eval_set("coverage", "coverage gold")
+newsmtsc = _eval_set("newsmtsc", "NewsMTSC")
+
+
 @pytest.fixture(scope="session")
 def options():
     from parallax.options import Options

@@ -23,15 +23,12 @@ EMBEDDER = "model2vec"
 
 
 @pytest.fixture(scope="module")
-def runs(eval_dir, options):
-    coverage_dir = eval_dir / "coverage"
-    if not coverage_dir.is_dir():
-        pytest.skip(f"coverage gold not found at {coverage_dir}")
+def runs(coverage_gold, options):
     skipped: list[str] = []
-    stories = load_gold(coverage_dir, skipped)
+    stories = load_gold(coverage_gold, skipped)
     fast = dataclasses.replace(options, embedder=EMBEDDER, progress=False)
     views = {story.name: analyze_story(story, fast) for story in stories}
-    return coverage_dir, stories, views, skipped
+    return coverage_gold, stories, views, skipped
 
 
 def test_coverage_floors(runs):

@@ -19,11 +19,8 @@ pytestmark = [pytest.mark.gate, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def result(eval_dir, options):
-    coverage_dir = eval_dir / "coverage"
-    if not coverage_dir.is_dir():
-        pytest.skip(f"coverage gold not found at {coverage_dir}")
-    return evaluate(coverage_dir, dataclasses.replace(options, embedder="model2vec", progress=False))
+def result(coverage_gold, options):
+    return evaluate(coverage_gold, dataclasses.replace(options, embedder="model2vec", progress=False))
 
 
 def test_citations_state_the_sentences_fact(result):

@@ -16,11 +16,8 @@ pytestmark = [pytest.mark.gate, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def result(eval_dir, options):
-    data = eval_dir / "newsmtsc"
-    if not data.is_dir():
-        pytest.skip(f"NewsMTSC not found at {data}")
-    return evaluate(data, options)
+def result(newsmtsc, options):
+    return evaluate(newsmtsc, options)
 
 
 def test_macro_f1_floors(result):

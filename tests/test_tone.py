@@ -65,11 +65,8 @@ def test_reader_and_scorer(tmp_path):
 
 
 @pytest.mark.slow
-def test_the_training_script_reproduces_the_shipped_model2vec_file(tmp_path, eval_dir):
-    data = eval_dir / "newsmtsc"
-    if not data.is_dir():
-        pytest.skip(f"NewsMTSC not found at {data}")
+def test_the_training_script_reproduces_the_shipped_model2vec_file(tmp_path, newsmtsc):
     out = tmp_path / "tone.json"
     subprocess.run([sys.executable, "-m", "benchmarks.train_tone", "--embedder", "model2vec", "--data",
-                    str(data), "--out", str(out)], cwd=ROOT, check=True, capture_output=True, timeout=600)
+                    str(newsmtsc), "--out", str(out)], cwd=ROOT, check=True, capture_output=True, timeout=600)
     assert out.read_bytes() == model_path("model2vec").read_bytes()
