@@ -16,7 +16,7 @@ from . import parallel
 from .errors import InputError
 from .nlp.embed import CachedEmbedder, Embedder, get_embedder
 from .options import Options
-from .outlets.names import UNKNOWN, outlet_names
+from .outlets.names import display_order, outlet_names
 from .pipeline import (
     Corpus,
     Pipeline,
@@ -214,7 +214,7 @@ def stories(
                 "id": story.id,
                 "title": story.title,
                 "articles": len(story.article_ids),
-                "outlets": sorted(set(outlet_names(arts).values()), key=lambda n: (n.startswith(UNKNOWN), n)),
+                "outlets": sorted(set(outlet_names(arts).values()), key=display_order),
                 "first_published": story.first_published,
                 "last_published": story.last_published,
             }

@@ -28,6 +28,11 @@ def letters(index: int) -> str:
     return out
 
 
+def display_order(name: str) -> tuple[bool, str]:
+    """Sort key for shown names: named outlets first, then Unknown outlet A, B, ..."""
+    return name.startswith(UNKNOWN), name.casefold()
+
+
 def outlet_names(articles: Iterable[Article]) -> dict[str, str]:
     """Article label -> the name shown to readers, for one story's articles."""
     arts = list(articles)

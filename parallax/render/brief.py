@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..outlets.names import UNKNOWN
+from ..outlets.names import display_order
 
 if TYPE_CHECKING:
     from ..records import Contradiction
@@ -89,17 +89,16 @@ def build_brief(ctx: Context, page: StoryPage) -> Brief:
     from .view import source_note
 
     brief = Brief(articles=len(ctx.articles), outlets=len(page.outlets))
-    disputed = _disputed(ctx)
-    candidates = [s for sec in page.digest for s in sec.sentences if s[0] not in disputed]
-    consensus = [s for sec in page.digest if sec.name == "consensus" for s in sec.sentences
-                 if s[0] not in disputed]
+    # The digest says a contested fact only in "disputed" (stages/digest.py): other sections are safe.
+    candidates = [s for sec in page.digest if sec.name != "disputed" for s in sec.sentences]
+    consensus = [s for sec in page.digest if sec.name == "consensus" for s in sec.sentences]
     lead = _lead(consensus) or _lead(candidates)
     if lead:
         brief.lead, brief.lead_cites = lead
     if ctx.coverage is not None and ctx.coverage.independent:
         brief.independent = ctx.coverage.independent
         brief.sources = [source_note(ctx, link) for link in ctx.coverage.sources]
-    brief.disagreements = disagreements(ctx, page)
+    brief.disagreements = disagreements(page)
     for i, card in enumerate(page.cards, 1):
         if card.exclusive:
             brief.exclusives.append(
@@ -117,39 +116,23 @@ def _lead(sentences: list[tuple[str, list[Cite]]]) -> tuple[str, list[Cite]] | N
     return (told or sentences)[0] if sentences else None
 
 
-def _disputed(ctx: Context) -> set[str]:
-    """Digest sentences that state a side of a contradiction: never the brief's account of what happened."""
-    spans = [s for c in ctx.corpus.contradictions if c.story_id == ctx.story.id for s in (c.left, c.right)]
-    out = set()
-    for dig in ctx.corpus.digests:
-        if dig.story_id != ctx.story.id:
-            continue
-        for sent in dig.sentences:
-            if sent.section == "disputed" or any(a.overlaps(b) for a in sent.citations for b in spans):
-                out.add(sent.text)
-    return out
-
-
-def disagreements(ctx: Context, page: StoryPage) -> list[Disagreement]:
-    """The story's contradictions grouped by question, each answer with every outlet giving it."""
-    story = [c for c in ctx.corpus.contradictions if c.story_id == ctx.story.id]
+def disagreements(page: StoryPage) -> list[Disagreement]:
+    """The story's contradiction cards grouped by question, each answer with every outlet giving it."""
     grouped: dict[str, Disagreement] = {}
-    for i, (c, view) in enumerate(zip(story, page.contradictions, strict=False), 1):
-        item = grouped.setdefault(question(c), Disagreement(question(c), [], f"#contra-{ctx.story.id}-{i}"))
-        pairs = ((c.left, c.left_value, view.left.cite), (c.right, c.right_value, view.right.cite))
-        for span, value, cite in pairs:
-            side = next((s for s in item.sides if s.value.casefold() == value.casefold()), None)
+    for i, card in enumerate(page.contradictions, 1):
+        href = f"#contra-{page.story.id}-{i}"
+        item = grouped.setdefault(card.explanation, Disagreement(card.explanation, [], href))
+        for said in (card.left, card.right):
+            side = next((s for s in item.sides if s.value.casefold() == said.value.casefold()), None)
             if side is None:
-                side = Side([], value, [])
+                side = Side([], said.value, [])
                 item.sides.append(side)
-            outlet = ctx.outlet(span.article_id)
-            if outlet not in side.outlets:
-                side.outlets.append(outlet)
-                side.cites.append(cite)
+            if said.cite.label not in side.outlets:
+                side.outlets.append(said.cite.label)
+                side.cites.append(said.cite)
     for item in grouped.values():
         for side in item.sides:
-            ordered = sorted(zip(side.outlets, side.cites, strict=True),
-                             key=lambda p: (p[0].startswith(UNKNOWN), p[0].casefold()))
+            ordered = sorted(zip(side.outlets, side.cites, strict=True), key=lambda p: display_order(p[0]))
             side.outlets, side.cites = [p[0] for p in ordered], [p[1] for p in ordered]
     return list(grouped.values())
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 
-from ..outlets.names import outlet_names, public_source
+from ..outlets.names import public_source
 from ..pipeline import Corpus
 from ..records import Story
-from .brief import Brief, question
-from .view import Cite, StoryPage, sentence_bounds, story_page
+from .brief import Brief
+from .view import Cite, StoryPage, story_page
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~&])")
 
@@ -91,23 +91,16 @@ def _digest(page: StoryPage, notes: Notes) -> list[str]:
     return lines
 
 
-def _contradictions(corpus: Corpus, story: Story, notes: Notes) -> list[str]:
-    index = corpus.by_id()
-    names = outlet_names(corpus.story_articles(story))
-    items = [c for c in corpus.contradictions if c.story_id == story.id]
-    if not items:
+def _contradictions(page: StoryPage) -> list[str]:
+    if not page.contradictions:
         return []
     lines = ["### Where outlets disagree", ""]
-    for c in items:
-        lines += [f"**{escape(question(c))}**", ""]
-        for span, value in ((c.left, c.left_value), (c.right, c.right_value)):
-            art = index.get(span.article_id)
-            if art is None:
-                continue
-            lo, hi = sentence_bounds(art.text, span.start, span.end)
-            lines.append(f"> **{escape(names.get(art.label, art.label))}** says *{escape(value)}*: "
-                         f"“{escape(art.text[lo:hi])}”")
-            lines.append(">")
+    for c in page.contradictions:
+        lines += [f"**{escape(c.explanation)}**", ""]
+        for side in (c.left, c.right):
+            if side.sentence:
+                lines += [f"> **{escape(side.cite.label)}** says *{escape(side.value)}*: "
+                          f"“{escape(side.sentence)}”", ">"]
         lines[-1] = ""
     return lines
 
@@ -123,7 +116,7 @@ def _quotes(page: StoryPage, notes: Notes) -> list[str]:
     ]
     for cl in page.clusters:
         who = ", ".join(escape(s) for s in cl.speakers) or "Unattributed"
-        flags = "".join(f" *({escape(f.partition(': ')[2] or f)})*" for f in cl.flags)
+        flags = "".join(f" *({escape(f)})*" for f in cl.flags)
         lines.append(f"- **{who}**: “{escape(cl.canonical)}”{flags}")
         for var in cl.variants:
             lines.append(f"  - “{_diff(var.diff) or escape(var.text)}”{notes.ref(var.carriers)}")
@@ -186,7 +179,7 @@ def _articles(page: StoryPage) -> list[str]:
 def story_markdown(corpus: Corpus, story: Story, prefix: str = "") -> str:
     page = story_page(corpus, story)
     notes = Notes(prefix, page)
-    lines = _header(page, notes) + _digest(page, notes) + _contradictions(corpus, story, notes)
+    lines = _header(page, notes) + _digest(page, notes) + _contradictions(page)
     lines += _quotes(page, notes) + _cards(page, notes) + _timeline(page, notes) + _articles(page)
     if notes.order:
         lines += ["#### Sources", "", *notes.lines(), ""]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from ..outlets.names import display_order
 from ..records import KIND_ORDER
 from .brief import question
 
@@ -91,6 +92,7 @@ class Side:
     value: str
     excerpt: Markup
     cite: Cite
+    sentence: str = ""  # the excerpt as plain text (Markdown)
 
 
 @dataclass(slots=True)
@@ -171,8 +173,7 @@ def matrix(ctx: Context) -> Matrix | None:
     stored = ctx.coverage
     if stored is None or not stored.rows:
         return None
-    outlets = sorted(stored.outlets, key=lambda o: list(ctx.colour).index(ctx.name(o))
-                     if ctx.name(o) in ctx.colour else len(ctx.colour))
+    outlets = sorted(stored.outlets, key=lambda o: display_order(ctx.name(o)))
     out = []
     for row in stored.rows:
         line, sides = [], []
@@ -265,11 +266,13 @@ def contradictions(ctx: Context) -> list[ContradictionView]:
             c.left_value,
             ctx.excerpt(c.left, "contra"),
             ctx.cite(c.left, "contra", f"{c.kind}: {ctx.outlet(c.right.article_id)} says {c.right_value}"),
+            ctx.sentence(c.left),
         )
         right = Side(
             c.right_value,
             ctx.excerpt(c.right, "contra"),
             ctx.cite(c.right, "contra", f"{c.kind}: {ctx.outlet(c.left.article_id)} says {c.left_value}"),
+            ctx.sentence(c.right),
         )
         shown = question(c)
         repeat = any(v.explanation == shown for v in out)
@@ -391,8 +394,7 @@ def cards(ctx: Context) -> tuple[list[CardView], str]:
         view.descriptors = [(k, v) for k, v in card.descriptors.items()][:8]
         view.framing = _framing(ctx, card.article_ids)
         out.append(view)
-    order = list(ctx.colour)  # the outlets' display order: named first, then Unknown outlet A, B, ...
-    out.sort(key=lambda v: order.index(v.outlet) if v.outlet in order else len(order))
+    out.sort(key=lambda v: display_order(v.outlet))
     return out, ""
 
 
@@ -411,7 +413,7 @@ def _fallback_cards(ctx: Context) -> list[CardView]:
     for art in ctx.articles:
         by_outlet[art.label].append(art)
     out = []
-    for outlet, arts in sorted(by_outlet.items(), key=lambda kv: list(ctx.colour).index(ctx.name(kv[0]))):
+    for outlet, arts in sorted(by_outlet.items(), key=lambda kv: display_order(ctx.name(kv[0]))):
         ids = [a.id for a in arts]
         quotes = sum(1 for q in ctx.corpus.quotes if q.article_id in ids)
         lead = arts[0].paragraphs[0] if arts[0].paragraphs else ""

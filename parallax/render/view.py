@@ -16,9 +16,9 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..outlets.names import UNKNOWN, outlet_names, source_files
+from ..outlets.names import UNKNOWN, display_order, outlet_names, source_files
 from ..pipeline import Corpus
-from ..records import Article, Span, Story
+from ..records import Article, SourceLink, Span, Story
 from . import sections
 from .brief import Brief, build_brief
 from .json import story_view
@@ -94,7 +94,7 @@ class Context:
         self.index = {a.id: a for a in self.articles}
         self.names = outlet_names(self.articles)
         self.files = source_files(self.articles)
-        shown = sorted(set(self.names.values()), key=_name_order)
+        shown = sorted(set(self.names.values()), key=display_order)
         # Keyed by the shown name; past the palette, chips repeat a colour striped.
         self.colour = {n: f"o{i % PALETTE}" + (" alt" if i >= PALETTE else "") for i, n in enumerate(shown)}
         self.cited: list[tuple[Span, str, str]] = []
@@ -127,7 +127,7 @@ class Context:
                        else [], notes[key], tags[key])
             for key, name in self.names.items()
         ]
-        return sorted(views, key=lambda v: _name_order(v.name))
+        return sorted(views, key=lambda v: display_order(v.name))
 
     def snippet(self, span: Span) -> str:
         art = self.index.get(span.article_id)
@@ -149,7 +149,15 @@ class Context:
         for span in sorted(spans):
             cite = self.cite(span, kind)
             shown.setdefault(cite.label, cite)
-        return sorted(shown.values(), key=lambda c: _name_order(c.label))  # the legend's order
+        return sorted(shown.values(), key=lambda c: display_order(c.label))  # the legend's order
+
+    def sentence(self, span: Span) -> str:
+        """The sentence around ``span``, as plain text."""
+        art = self.index.get(span.article_id)
+        if art is None:
+            return ""
+        lo, hi = sentence_bounds(art.text, span.start, span.end)
+        return art.text[lo:hi]
 
     def excerpt(self, span: Span, kind: str) -> Markup:
         """The sentence around ``span`` with the span itself marked."""
@@ -164,11 +172,7 @@ class Context:
         )
 
 
-def _name_order(name: str) -> tuple[bool, str]:
-    return name.startswith(UNKNOWN), name.casefold()  # named outlets first, then Unknown outlet A, B, ...
-
-
-def source_note(ctx: Context, link: Any, short: bool = False) -> str:
+def source_note(ctx: Context, link: SourceLink, short: bool = False) -> str:
     """A :class:`~parallax.records.SourceLink` in words ("carries Reuters copy")."""
     who, origin = ctx.name(link.outlet), ctx.name(link.origin)
     if link.kind == "wire":
@@ -186,7 +190,7 @@ def source_note(ctx: Context, link: Any, short: bool = False) -> str:
     return text if short else f"{who} {text}"
 
 
-def source_tag(ctx: Context, link: Any) -> str:
+def source_tag(ctx: Context, link: SourceLink) -> str:
     """The chip's word for a link: "Reuters copy", "copy of CNN", "shares text"."""
     if link.kind == "wire":
         return f"{ctx.name(link.origin)} copy"
@@ -248,13 +252,13 @@ def story_page(corpus: Corpus, story: Story) -> StoryPage:
         cards=cards,
         cards_note=note,
     )
-    page.articles, split = article_views(ctx)
+    page.articles, split = article_views(ctx, page.outlets)
     page.split_css = split_rules(split)
     page.brief = build_brief(ctx, page)
     return page
 
 
-def article_views(ctx: Context) -> tuple[list[ArticleView], list[str]]:
+def article_views(ctx: Context, outlets: list[OutletView]) -> tuple[list[ArticleView], list[str]]:
     """Each story article with every span some section cited (and its own quotes) marked."""
     for quote in ctx.corpus.quotes:
         if quote.article_id in ctx.index:
@@ -266,7 +270,6 @@ def article_views(ctx: Context) -> tuple[list[ArticleView], list[str]]:
             if signal.kind in ("loaded", "loaded-quoted"):
                 ctx.cited.extend((s, "loaded", f"loaded term: {signal.label}") for s in signal.spans)
     views, split = [], []
-    outlets = ctx.outlet_views()
     for art in ctx.articles:
         marked: MarkedArticle = mark_article(art, collect(art, ctx.cited))
         outlet = next((o for o in outlets if o.key == art.label), None)
